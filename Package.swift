@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// quantscope: see what quantization does to real weights.
+///
+/// `QuantEngine` holds every number (codecs, quantizers, packing, metrics, file
+/// readers) and imports Foundation only; `quantscope` is the command line on top.
+/// Hot loops are written with SIMD types; on x86-64 they are compiled for
+/// AVX2 (Haswell, 2013, and every later x86-64 server and laptop), which
+/// makes the mask-and-select idioms in the kernels vectorise.
+#if arch(x86_64)
+let engineFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-target-cpu", "haswell"])]
+#else
+let engineFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+#endif
+
+let package = Package(
+    name: "quantscope",
+    products: [
+        .executable(name: "quantscope", targets: ["quantscope"]),
+        .library(name: "QuantEngine", targets: ["QuantEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "QuantEngine",
+            swiftSettings: engineFlags
+        ),
+        .executableTarget(
+            name: "quantscope",
+            dependencies: [
+                "QuantEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "QuantEngineTests",
+            dependencies: ["QuantEngine"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,52 @@
+/// Why a checkpoint file cannot be read. Every case names the file; the CLI
+/// prints `description` as its one line and exits with status 1.
+public enum TensorFileError: Error, Equatable, CustomStringConvertible, Sendable {
+    case cannotOpen(path: String, reason: String)
+    case unsupportedFormat(path: String)
+    case truncated(path: String, what: String, needed: Int, available: Int)
+    case headerTooLarge(path: String, size: UInt64, limit: Int)
+    case invalidHeader(path: String, reason: String)
+    case invalidTensor(path: String, tensor: String, reason: String)
+    case unknownDType(path: String, tensor: String, dtype: String)
+    case duplicateName(path: String, tensor: String)
+    case badOffsets(path: String, tensor: String, reason: String)
+    case sizeMismatch(path: String, tensor: String, expected: Int, found: Int)
+    case tensorNotFound(path: String, tensor: String, suggestion: String?)
+    case unsupportedDType(path: String, tensor: String, dtype: String)
+    case refusedToOverwriteInput(path: String)
+    case cannotWrite(path: String, reason: String)
+
+    public var path: String {
+        switch self {
+        case .cannotOpen(let p, _), .unsupportedFormat(let p), .truncated(let p, _, _, _), .headerTooLarge(let p, _, _),
+             .invalidHeader(let p, _), .invalidTensor(let p, _, _), .unknownDType(let p, _, _), .duplicateName(let p, _),
+             .badOffsets(let p, _, _), .sizeMismatch(let p, _, _, _), .tensorNotFound(let p, _, _),
+             .unsupportedDType(let p, _, _), .refusedToOverwriteInput(let p), .cannotWrite(let p, _):
+            return p
+        }
+    }
+
+    /// One line: the file, then the problem.
+    public var description: String {
+        switch self {
+        case .cannotOpen(let p, let reason): return "\(p): cannot open: \(reason)"
+        case .unsupportedFormat(let p):
+            return "\(p): not a recognised checkpoint (expected .safetensors, a sharded index .json, .gguf, .npy or .npz)"
+        case .truncated(let p, let what, let needed, let available):
+            return "\(p): truncated: \(what) needs \(needed) bytes but only \(available) remain"
+        case .headerTooLarge(let p, let size, let limit): return "\(p): header length \(size) is larger than the \(limit)-byte limit"
+        case .invalidHeader(let p, let reason): return "\(p): invalid header: \(reason)"
+        case .invalidTensor(let p, let t, let reason): return "\(p): tensor '\(t)': \(reason)"
+        case .unknownDType(let p, let t, let d): return "\(p): tensor '\(t)' has unknown dtype '\(d)'"
+        case .duplicateName(let p, let t): return "\(p): tensor name '\(t)' appears twice"
+        case .badOffsets(let p, let t, let reason): return "\(p): tensor '\(t)': bad data offsets: \(reason)"
+        case .sizeMismatch(let p, let t, let expected, let found):
+            return "\(p): tensor '\(t)': shape and dtype need \(expected) bytes but its data span is \(found)"
+        case .tensorNotFound(let p, let t, let suggestion):
+            return "\(p): no tensor named '\(t)'" + (suggestion.map { " (did you mean '\($0)'? `quantscope inspect` lists them)" } ?? " (`quantscope inspect` lists them)")
+        case .unsupportedDType(let p, let t, let d): return "\(p): tensor '\(t)': decoding \(d) is not supported yet"
+        case .refusedToOverwriteInput(let p): return "\(p): refusing to write over the input file"
+        case .cannotWrite(let p, let reason): return "\(p): cannot write: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// How far dequantized values are from the originals: SPEC §6.
+///
+/// Computed over finite originals only; non-finite ones are counted in
+/// `nonfinite`. Sums run in Float32 SIMD lanes over runs of at most 256
+/// elements and are then carried in Float64 (`MetricsAccumulator`), which
+/// keeps the relative error of every sum near 1e-7 without giving up the
+/// SIMD speed of the quantize loop.
+public struct ErrorMetrics: Sendable, Equatable {
+    /// Every element, finite or not.
+    public var elements: Int
+    public var nonfinite: Int
+    public var mse: Double
+    public var mae: Double
+    public var maxAbsError: Double
+    /// Σx² / Σ(x − x̂)² in decibels; +∞ when the error is exactly zero.
+    public var sqnrDecibels: Double
+    /// Σx·x̂ / (‖x‖‖x̂‖); 1 when x̂ equals x exactly, nil when one norm is 0 and they differ.
+    public var cosine: Double?
+    /// Σx² over finite elements, kept so callers can weigh groups.
+    public var signalEnergy: Double
+    /// Σ(x − x̂)² over finite elements.
+    public var errorEnergy: Double
+
+    public var rmse: Double { mse.squareRoot() }
+
+    /// The metrics of an empty tensor (SPEC §6).
+    public static let empty = ErrorMetrics(elements: 0, nonfinite: 0, mse: 0, mae: 0, maxAbsError: 0,
+                                           sqnrDecibels: .infinity, cosine: 1, signalEnergy: 0, errorEnergy: 0)
+
+    /// Compares two equal-length buffers directly (for schemes without a fused
+    /// kernel); a plain Float64 loop split over the cores.
+    public static func compare(_ original: UnsafeBufferPointer<Float>, _ approximation: UnsafeBufferPointer<Float>) -> ErrorMetrics {
+        precondition(original.count == approximation.count)
+        let parts = Parallel.map(count: original.count, minimumChunk: 1 << 16) { range -> MetricsAccumulator in
+            var acc = MetricsAccumulator()
+            for i in range {
+                let x = original[i]
+                if x.isFinite { acc.add(x, approximation[i]) } else { acc.nonfinite += 1 }
+            }
+            return acc
+        }
+        var total = MetricsAccumulator()
+        for part in parts { total.merge(part) }
+        return total.metrics(elements: original.count)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Running sums behind `ErrorMetrics`, mergeable across workers and groups.
+public struct MetricsAccumulator: Sendable, Equatable {
+    public var finite = 0
+    public var nonfinite = 0
+    public var sumSquaredError = 0.0
+    public var sumAbsError = 0.0
+    public var maxAbsError = 0.0
+    public var sumSquares = 0.0
+    public var sumSquaresApprox = 0.0
+    public var sumProducts = 0.0
+
+    public init() {}
+
+    /// Float32 SIMD lanes for one short run; `flush` moves them into the Float64 sums.
+    struct Partial {
+        var squaredError = SIMD16<Float>()
+        var absError = SIMD16<Float>()
+        var maxAbsError = SIMD16<Float>()
+        var squares = SIMD16<Float>()
+        var squaresApprox = SIMD16<Float>()
+        var products = SIMD16<Float>()
+
+        /// Adds 16 originals and their approximations (lanes beyond the data hold 0 and 0).
+        @inline(__always)
+        mutating func add(_ x: SIMD16<Float>, _ approx: SIMD16<Float>) {
+            let e = x - approx
+            squaredError += e * e
+            let magnitude = SIMD16<Float>(bitPattern: SIMD16<UInt32>(bitPattern: e) & 0x7FFF_FFFF)
+            absError += magnitude
+            maxAbsError = maxAbsError.replacing(with: magnitude, where: magnitude .> maxAbsError)
+            squares += x * x
+            squaresApprox += approx * approx
+            products += x * approx
+        }
+    }
+
+    @inline(__always)
+    mutating func flush(_ p: inout Partial) {
+        sumSquaredError += Double(p.squaredError.sum())
+        sumAbsError += Double(p.absError.sum())
+        maxAbsError = max(maxAbsError, Double(p.maxAbsError.max()))
+        sumSquares += Double(p.squares.sum())
+        sumSquaresApprox += Double(p.squaresApprox.sum())
+        sumProducts += Double(p.products.sum())
+        p = Partial()
+    }
+
+    /// Adds one finite original and its approximation, in Float64.
+    @inline(__always)
+    public mutating func add(_ x: Float, _ approx: Float) {
+        let xd = Double(x), ad = Double(approx)
+        let e = xd - ad
+        finite += 1
+        sumSquaredError += e * e
+        sumAbsError += abs(e)
+        maxAbsError = max(maxAbsError, abs(e))
+        sumSquares += xd * xd
+        sumSquaresApprox += ad * ad
+        sumProducts += xd * ad
+    }
+
+    public mutating func merge(_ other: MetricsAccumulator) {
+        finite += other.finite
+        nonfinite += other.nonfinite
+        sumSquaredError += other.sumSquaredError
+        sumAbsError += other.sumAbsError
+        maxAbsError = max(maxAbsError, other.maxAbsError)
+        sumSquares += other.sumSquares
+        sumSquaresApprox += other.sumSquaresApprox
+        sumProducts += other.sumProducts
+    }
+
+    /// The SPEC §6 metrics; `elements` counts every element, finite or not.
+    public func metrics(elements: Int) -> ErrorMetrics {
+        guard finite > 0 else {
+            var empty = ErrorMetrics.empty
+            empty.elements = elements
+            empty.nonfinite = nonfinite
+            return empty
+        }
+        let n = Double(finite)
+        let exact = maxAbsError == 0
+        let sqnr: Double = exact ? .infinity : 10 * log10(sumSquares / sumSquaredError)
+        let cosine: Double?
+        if exact {
+            cosine = 1
+        } else if sumSquares == 0 || sumSquaresApprox == 0 {
+            cosine = nil
+        } else {
+            cosine = sumProducts / (sumSquares.squareRoot() * sumSquaresApprox.squareRoot())
+        }
+        return ErrorMetrics(elements: elements, nonfinite: nonfinite, mse: sumSquaredError / n, mae: sumAbsError / n,
+                            maxAbsError: maxAbsError, sqnrDecibels: sqnr, cosine: cosine,
+                            signalEnergy: sumSquares, errorEnergy: sumSquaredError)
+    }
+}

@@ -1,0 +1,132 @@
+/// Quantizes rows into GGUF blocks exactly as `gguf.quants` (and llama.cpp's
+/// `quantize_row_*_ref`) does, and dequantizes them back.
+///
+/// Byte-identical with gguf-py 0.19 on every fixture, including its
+/// rounding (q4_0/q5_0 `trunc(x/d + 8.5)`, q4_1/q5_1 `trunc((x−m)/d + 0.5)`,
+/// q8_0 round-half-away) and its all-zero blocks (d = −0 for q4_0/q5_0).
+/// Codes are computed with the Float32 d, but the Float16-rounded d is stored
+/// and used to dequantize, as llama.cpp does.
+///
+/// Where we differ on purpose: NaN and ±Inf (which llama.cpp would turn into
+/// a NaN d) are quantized as 0 and counted as non-finite, so no scale is NaN.
+enum GGUFBlockQuantizer {
+    static func quantize(_ tensor: Tensor, block: GGUFBlockScheme, layout: GroupLayout) -> QuantizedTensor {
+        let n = tensor.count
+        let blocks = n / block.blockSize
+        var bytes = [UInt8](repeating: 0, count: blocks * block.typeSize)
+        var codes = [UInt8](repeating: 0, count: n)
+        var scales = [Float](repeating: 0, count: blocks)
+        var mins = [Float](repeating: 0, count: block.hasMin ? blocks : 0)
+        var values = [Float](repeating: 0, count: n)
+        tensor.values.withUnsafeBufferPointer { x in
+            bytes.withUnsafeMutableBufferPointer { out in
+                codes.withUnsafeMutableBufferPointer { codeOut in
+                    let io = UnsafeSendable((x, out, codeOut))
+                    Parallel.forEach(count: blocks, minimumChunk: 256) { range in
+                        var input = [Float](repeating: 0, count: 32)
+                        for b in range {
+                            for j in 0..<32 {
+                                let v = io.value.0[b * 32 + j]
+                                input[j] = v.isFinite ? v : 0
+                            }
+                            let blockBytes = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(io.value.1)[(b * block.typeSize)..<((b + 1) * block.typeSize)])
+                            let blockCodes = UnsafeMutableBufferPointer(rebasing: io.value.2[(b * 32)..<((b + 1) * 32)])
+                            quantizeBlock(input, block, into: blockBytes, codes: blockCodes)
+                        }
+                    }
+                }
+            }
+            bytes.withUnsafeBytes { raw in
+                values.withUnsafeMutableBufferPointer { out in
+                    GGUFBlockDecoder.decode(block, raw, count: n, into: out)
+                }
+                for b in 0..<blocks {
+                    scales[b] = GGUFBlockDecoder.half(raw, at: b * block.typeSize)
+                    if block.hasMin { mins[b] = GGUFBlockDecoder.half(raw, at: b * block.typeSize + 2) }
+                }
+            }
+        }
+        let metrics = tensor.values.withUnsafeBufferPointer { x in
+            values.withUnsafeBufferPointer { y in ErrorMetrics.compare(x, y) }
+        }
+        var groupSSE = [Double](repeating: 0, count: blocks)
+        var groupNonfinite = [Int](repeating: 0, count: blocks)
+        for i in 0..<n {
+            let x = tensor.values[i]
+            if x.isFinite {
+                let e = Double(x) - Double(values[i])
+                groupSSE[i / 32] += e * e
+            } else {
+                groupNonfinite[i / 32] += 1
+            }
+        }
+        return QuantizedTensor(scheme: .gguf(block), granularity: .group(size: 32), shape: tensor.shape, clip: 1,
+                               codes: codes, scales: scales, zeroPoints: nil, mins: block.hasMin ? mins : nil,
+                               blockBytes: bytes, dequantized: values, metrics: metrics,
+                               groupSquaredError: groupSSE, groupNonfinite: groupNonfinite, layout: layout)
+    }
+
+    /// One block of 32 finite values.
+    static func quantizeBlock(_ x: [Float], _ block: GGUFBlockScheme, into out: UnsafeMutableRawBufferPointer,
+                              codes: UnsafeMutableBufferPointer<UInt8>) {
+        switch block {
+        case .q4_0, .q5_0:
+            let levels: Float = block == .q4_0 ? 8 : 16
+            var amax: Float = 0, signedMax: Float = 0
+            for v in x where abs(v) > amax { amax = abs(v); signedMax = v }
+            let d = signedMax / -levels
+            let id: Float = d == 0 ? 0 : 1 / d
+            let top: Float = block == .q4_0 ? 15 : 31
+            for j in 0..<32 { codes[j] = truncatedCode(x[j] * id + (levels + 0.5), top: top) }
+            storeHalf(d, out, at: 0)
+            if block == .q5_0 { storeHighBits(codes, out, at: 2) }
+            storeNibbles(codes, out, at: block == .q4_0 ? 2 : 6)
+        case .q4_1, .q5_1:
+            var lo = x[0], hi = x[0]
+            for v in x { lo = min(lo, v); hi = max(hi, v) }
+            let top: Float = block == .q4_1 ? 15 : 31
+            let d = (hi - lo) / top
+            let id: Float = d == 0 ? 0 : 1 / d
+            for j in 0..<32 { codes[j] = truncatedCode((x[j] - lo) * id + 0.5, top: top) }
+            storeHalf(d, out, at: 0)
+            storeHalf(lo, out, at: 2)
+            if block == .q5_1 { storeHighBits(codes, out, at: 4) }
+            storeNibbles(codes, out, at: block == .q4_1 ? 4 : 8)
+        case .q8_0:
+            var amax: Float = 0
+            for v in x { amax = max(amax, abs(v)) }
+            let d = amax / 127
+            let id: Float = d == 0 ? 0 : 1 / d
+            storeHalf(d, out, at: 0)
+            for j in 0..<32 {
+                let q = Int8((x[j] * id).rounded(.toNearestOrAwayFromZero))
+                codes[j] = UInt8(bitPattern: q)
+                out[2 + j] = UInt8(bitPattern: q)
+            }
+        }
+    }
+
+    /// numpy's `trunc(v).astype(uint8).clip(0, top)` for the v ≥ 0 that arise.
+    @inline(__always)
+    private static func truncatedCode(_ v: Float, top: Float) -> UInt8 {
+        UInt8(min(max(v.rounded(.towardZero), 0), top))
+    }
+
+    private static func storeHalf(_ value: Float, _ out: UnsafeMutableRawBufferPointer, at offset: Int) {
+        let bits = Float16(value).bitPattern
+        out[offset] = UInt8(truncatingIfNeeded: bits)
+        out[offset + 1] = UInt8(truncatingIfNeeded: bits >> 8)
+    }
+
+    /// Low nibbles: byte j holds element j (low) and element j + 16 (high).
+    private static func storeNibbles(_ codes: UnsafeMutableBufferPointer<UInt8>, _ out: UnsafeMutableRawBufferPointer, at offset: Int) {
+        for j in 0..<16 { out[offset + j] = (codes[j] & 0x0F) | ((codes[j + 16] & 0x0F) << 4) }
+    }
+
+    /// Bit 4 of each 5-bit code, element j at bit j of a little-endian u32.
+    private static func storeHighBits(_ codes: UnsafeMutableBufferPointer<UInt8>, _ out: UnsafeMutableRawBufferPointer, at offset: Int) {
+        var qh: UInt32 = 0
+        for j in 0..<32 { qh |= UInt32((codes[j] >> 4) & 1) << UInt32(j) }
+        for k in 0..<4 { out[offset + k] = UInt8(truncatingIfNeeded: qh >> UInt32(8 * k)) }
+    }
+}

@@ -1,0 +1,251 @@
+/// Runs an `ElementCodec` over a tensor laid out by a `GroupLayout`, on
+/// every core: the range pass, the parameters, the encode pass, and the
+/// error sums, all in one place for every scheme.
+///
+/// Two strategies:
+/// - *fused* (each segment is one group, groups of modest size — per-channel
+///   rows, group:G runs): a worker finds a group's range and encodes it while
+///   the values are still in cache, so the tensor is read from memory once;
+/// - *two-phase* (per-tensor, strided channels, tiles): workers take flat
+///   ranges, reduce each group's range, then encode.
+///
+/// Non-finite values: the range pass notices them for free (x − x is not 0),
+/// and only groups that hold one take the careful path, which zeroes them
+/// for the SIMD encode and patches their codes afterwards.
+struct SegmentQuantizer<Codec: ElementCodec> {
+    let codec: Codec
+    let layout: GroupLayout
+
+    struct Output {
+        var parameters: [Codec.Parameters]
+        var metrics: MetricsAccumulator
+        var groupSquaredError: [Double]
+        var groupNonfinite: [Int]
+    }
+
+    /// Groups up to this many elements are quantized fused (range + encode).
+    static var fusedGroupLimit: Int { 1 << 18 }
+
+    /// Quantizes `x` into `codes` (low byte of each code) and `values`.
+    func run(_ x: UnsafeBufferPointer<Float>, codes: UnsafeMutableBufferPointer<UInt8>,
+             values: UnsafeMutableBufferPointer<Float>) -> Output {
+        precondition(x.count == layout.count && codes.count == x.count && values.count == x.count)
+        guard let base = x.baseAddress, let codeBase = codes.baseAddress, let valueBase = values.baseAddress,
+              layout.groupCount > 0 else {
+            return Output(parameters: [], metrics: MetricsAccumulator(), groupSquaredError: [], groupNonfinite: [])
+        }
+        let io = IO(x: base, codes: codeBase, values: valueBase)
+        if layout.segmentsAreGroups && layout.groupCount > 1 && layout.count / layout.groupCount <= Self.fusedGroupLimit {
+            return runFused(io)
+        }
+        return runTwoPhase(io)
+    }
+
+    struct IO: @unchecked Sendable {
+        let x: UnsafePointer<Float>
+        let codes: UnsafeMutablePointer<UInt8>
+        let values: UnsafeMutablePointer<Float>
+    }
+
+    // MARK: Fused
+
+    private func runFused(_ io: IO) -> Output {
+        let groups = layout.groupCount
+        var parameters = [Codec.Parameters?](repeating: nil, count: groups)
+        var squaredError = [Double](repeating: 0, count: groups)
+        var nonfinite = [Int](repeating: 0, count: groups)
+        let averageGroup = max(1, layout.count / groups)
+        let parts = parameters.withUnsafeMutableBufferPointer { params in
+            squaredError.withUnsafeMutableBufferPointer { sse in
+                nonfinite.withUnsafeMutableBufferPointer { nf in
+                    let slots = UnsafeSendable((params, sse, nf))
+                    return Parallel.map(count: groups, minimumChunk: max(1, (1 << 15) / averageGroup)) { range -> MetricsAccumulator in
+                        var total = MetricsAccumulator()
+                        for g in range {
+                            let seg = layout.segment(g)
+                            let range = SegmentQuantizer.range(io.x + seg.start, count: seg.length)
+                            let p = codec.parameters(lo: range.lo, hi: range.hi)
+                            var acc = MetricsAccumulator()
+                            encode(io, start: seg.start, count: seg.length, p, careful: range.nonfinite > 0, into: &acc)
+                            slots.value.0[g] = p
+                            slots.value.1[g] = acc.sumSquaredError
+                            slots.value.2[g] = range.nonfinite
+                            total.merge(acc)
+                        }
+                        return total
+                    }
+                }
+            }
+        }
+        var metrics = MetricsAccumulator()
+        for part in parts { metrics.merge(part) }
+        return Output(parameters: parameters.map { $0! }, metrics: metrics, groupSquaredError: squaredError, groupNonfinite: nonfinite)
+    }
+
+    // MARK: Two-phase
+
+    /// The pieces of segments that fall inside a flat range, in order.
+    private func forEachPiece(in flat: Range<Int>, _ body: (_ start: Int, _ count: Int, _ group: Int) -> Void) {
+        guard !flat.isEmpty else { return }
+        var s = segmentIndex(containing: flat.lowerBound)
+        while s < layout.segmentCount {
+            let seg = layout.segment(s)
+            if seg.start >= flat.upperBound { break }
+            let lower = max(seg.start, flat.lowerBound), upper = min(seg.start + seg.length, flat.upperBound)
+            if upper > lower { body(lower, upper - lower, seg.group) }
+            s += 1
+        }
+    }
+
+    private func segmentIndex(containing flat: Int) -> Int {
+        // Segments tile the flat range in order; binary search on their starts.
+        var lo = 0, hi = layout.segmentCount - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if layout.segment(mid).start <= flat { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    private struct GroupRange {
+        var lo: Float = 0
+        var hi: Float = 0
+        var nonfinite = 0
+    }
+
+    private func runTwoPhase(_ io: IO) -> Output {
+        let groups = layout.groupCount
+        let chunk = 1 << 16
+        // Phase 1: each worker reduces its flat range into its own per-group table.
+        let tables = Parallel.map(count: layout.count, minimumChunk: chunk) { flat -> [GroupRange] in
+            var table = [GroupRange](repeating: GroupRange(), count: groups)
+            forEachPiece(in: flat) { start, count, group in
+                let r = SegmentQuantizer.range(io.x + start, count: count)
+                table[group].lo = min(table[group].lo, r.lo)
+                table[group].hi = max(table[group].hi, r.hi)
+                table[group].nonfinite += r.nonfinite
+            }
+            return table
+        }
+        var merged = tables[0]
+        for table in tables.dropFirst() {
+            for g in 0..<groups {
+                merged[g].lo = min(merged[g].lo, table[g].lo)
+                merged[g].hi = max(merged[g].hi, table[g].hi)
+                merged[g].nonfinite += table[g].nonfinite
+            }
+        }
+        let parameters = merged.map { codec.parameters(lo: $0.lo, hi: $0.hi) }
+        // Phase 2: encode; per-group error sums again per worker, merged after.
+        let parts = Parallel.map(count: layout.count, minimumChunk: chunk) { flat -> (MetricsAccumulator, [Double]) in
+            var total = MetricsAccumulator()
+            var sse = [Double](repeating: 0, count: groups)
+            forEachPiece(in: flat) { start, count, group in
+                var acc = MetricsAccumulator()
+                encode(io, start: start, count: count, parameters[group], careful: merged[group].nonfinite > 0, into: &acc)
+                sse[group] += acc.sumSquaredError
+                total.merge(acc)
+            }
+            return (total, sse)
+        }
+        var metrics = MetricsAccumulator()
+        var squaredError = [Double](repeating: 0, count: groups)
+        for (acc, sse) in parts {
+            metrics.merge(acc)
+            for g in 0..<groups { squaredError[g] += sse[g] }
+        }
+        return Output(parameters: parameters, metrics: metrics, groupSquaredError: squaredError, groupNonfinite: merged.map(\.nonfinite))
+    }
+
+    // MARK: Kernels
+
+    /// min(x, 0), max(x, 0) over finite values and the number of non-finite ones.
+    static func range(_ x: UnsafePointer<Float>, count: Int) -> (lo: Float, hi: Float, nonfinite: Int) {
+        var lo = SIMD16<Float>(), hi = SIMD16<Float>(), poison = SIMD16<Float>()
+        var i = 0
+        while i + 16 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            poison += v - v
+            lo = lo.replacing(with: v, where: v .< lo)
+            hi = hi.replacing(with: v, where: v .> hi)
+            i += 16
+        }
+        var l = lo.min(), h = hi.max()
+        var tailPoison: Float = 0
+        while i < count {
+            let v = x[i]
+            tailPoison += v - v
+            l = min(l, v)
+            h = max(h, v)
+            i += 1
+        }
+        if poison.sum() == 0 && tailPoison == 0 { return (l, h, 0) }
+        // Rare: something is NaN or ±Inf; redo this piece exactly.
+        var nonfinite = 0
+        l = 0
+        h = 0
+        for j in 0..<count {
+            let v = x[j]
+            if v.isFinite { l = min(l, v); h = max(h, v) } else { nonfinite += 1 }
+        }
+        return (l, h, nonfinite)
+    }
+
+    /// Encodes one piece; `careful` when it may hold NaN or ±Inf.
+    @inline(__always)
+    private func encode(_ io: IO, start: Int, count: Int, _ p: Codec.Parameters, careful: Bool, into acc: inout MetricsAccumulator) {
+        let x = io.x + start, codes = io.codes + start, values = io.values + start
+        var partial = MetricsAccumulator.Partial()
+        var pending = 0
+        var i = 0
+        var nonfinite = 0
+        while i + 16 <= count {
+            var v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            var bad = SIMDMask<SIMD16<Int32>>()
+            if careful {
+                bad = .!((v - v) .== SIMD16<Float>())
+                v = v.replacing(with: 0, where: bad)
+            }
+            let (c, y) = codec.encode(v, p)
+            partial.add(v, y)
+            UnsafeMutableRawPointer(codes + i).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: c), as: SIMD16<UInt8>.self)
+            UnsafeMutableRawPointer(values + i).storeBytes(of: y, as: SIMD16<Float>.self)
+            if careful && any(bad) {
+                for lane in 0..<16 where bad[lane] {
+                    let (code, value) = codec.encodeNonFinite(x[i + lane], p)
+                    codes[i + lane] = UInt8(truncatingIfNeeded: code)
+                    values[i + lane] = value
+                    nonfinite += 1
+                }
+            }
+            i += 16
+            pending += 1
+            if pending == 16 { acc.flush(&partial); pending = 0 }
+        }
+        if i < count {
+            // The tail: pad with zeros, which add nothing to any sum.
+            var v = SIMD16<Float>()
+            for lane in 0..<(count - i) {
+                let value = x[i + lane]
+                v[lane] = value.isFinite ? value : 0
+            }
+            let (c, y) = codec.encode(v, p)
+            partial.add(v, y)
+            for lane in 0..<(count - i) {
+                let value = x[i + lane]
+                if value.isFinite {
+                    codes[i + lane] = UInt8(truncatingIfNeeded: c[lane])
+                    values[i + lane] = y[lane]
+                } else {
+                    let (code, dequantized) = codec.encodeNonFinite(value, p)
+                    codes[i + lane] = UInt8(truncatingIfNeeded: code)
+                    values[i + lane] = dequantized
+                    nonfinite += 1
+                }
+            }
+        }
+        acc.flush(&partial)
+        acc.finite += count - nonfinite
+        acc.nonfinite += nonfinite
+    }
+}

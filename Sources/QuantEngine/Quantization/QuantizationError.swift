@@ -1,0 +1,30 @@
+/// Why a quantization request cannot be carried out. Every case is a usage
+/// error: the scheme, granularity or packing does not fit the request.
+public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendable {
+    case unknownScheme(String)
+    case unknownGranularity(String)
+    case unknownPacking(String)
+    case unknownFormat(String)
+    case axisOutOfRange(axis: Int, rank: Int)
+    case granularityNotSupported(scheme: String, granularity: String, allowed: String)
+    case rowLengthNotMultiple(scheme: String, rowLength: Int, block: Int)
+
+    public var description: String {
+        switch self {
+        case .unknownScheme(let s):
+            return "unknown scheme '\(s)' (try int8, int4-asym, uint8, fp8-e4m3, fp4-e2m1, nf4, fp4, mxfp4, mxfp8, q4_0, q8_0; `quantscope stats --help` lists them all)"
+        case .unknownGranularity(let g):
+            return "unknown granularity '\(g)' (use tensor, channel[:AXIS], group:G with G ≥ 1, or block:RxC)"
+        case .unknownPacking(let p):
+            return "unknown packing '\(p)' (use low-first, high-first, gguf-split, int32x8 or awq)"
+        case .unknownFormat(let f):
+            return "unknown float format '\(f)' (use \(FloatFormat.all.map(\.name).joined(separator: ", ")))"
+        case .axisOutOfRange(let axis, let rank):
+            return "channel axis \(axis) is out of range for a tensor of rank \(rank)"
+        case .granularityNotSupported(let scheme, let granularity, let allowed):
+            return "scheme \(scheme) does not take granularity \(granularity) (it uses \(allowed))"
+        case .rowLengthNotMultiple(let scheme, let rowLength, let block):
+            return "scheme \(scheme) needs the last axis to be a multiple of \(block); this tensor's is \(rowLength)"
+        }
+    }
+}

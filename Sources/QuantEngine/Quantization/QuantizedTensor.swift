@@ -1,0 +1,56 @@
+/// The result of quantizing one tensor: codes, per-group parameters, the
+/// dequantized values and how far they are from the originals.
+public struct QuantizedTensor: Sendable {
+    public let scheme: Scheme
+    /// The granularity actually used (the scheme's default when none was given).
+    public let granularity: Granularity
+    public let shape: [Int]
+    /// Fraction of each group's range kept (1 = none clipped).
+    public let clip: Float
+    /// One code per element, row-major: the low byte of the code (two's
+    /// complement for signed schemes; the bit pattern for float formats).
+    public var codes: [UInt8]
+    /// One scale per group, in group order (S, d, absmax, or 2^k).
+    public var scales: [Float]
+    /// One zero-point per group (0 for symmetric and float schemes); nil for GGUF blocks.
+    public var zeroPoints: [Int32]?
+    /// GGUF q4_1 / q5_1: each block's minimum m.
+    public var mins: [Float]?
+    /// GGUF schemes: the exact block bytes llama.cpp writes.
+    public var blockBytes: [UInt8]?
+    public var dequantized: [Float]
+    public let metrics: ErrorMetrics
+    /// Σ(x − x̂)² per group.
+    public var groupSquaredError: [Double]
+    /// Elements per group that were NaN or ±Inf.
+    public var groupNonfinite: [Int]
+    /// The layout that maps elements to groups.
+    public let layout: GroupLayout
+
+    /// The code of element `index` as a signed integer (or unsigned for U8 codes).
+    public func code(at index: Int) -> Int {
+        scheme.signedCodes ? Int(Int8(bitPattern: codes[index])) : Int(codes[index])
+    }
+
+    /// The group holding element `index`.
+    public func group(ofElement index: Int) -> Int { layout.group(ofElement: index) }
+
+    /// √(mean over elements of (error / S)²): the error in units of each
+    /// group's step. Uniform rounding gives 1/√12 ≈ 0.289 when nothing clips.
+    public var rmseOverScale: Double {
+        guard metrics.elements - metrics.nonfinite > 0, scales.count == groupSquaredError.count else { return 0 }
+        var sum = 0.0
+        for g in scales.indices {
+            let s = Double(effectiveStep(group: g))
+            if s > 0 { sum += groupSquaredError[g] / (s * s) }
+        }
+        return (sum / Double(metrics.elements - metrics.nonfinite)).squareRoot()
+    }
+
+    /// The spacing of the grid a group's values were rounded to: S for
+    /// integer schemes and GGUF blocks; the scale times the format's
+    /// unit-exponent step for float ones (so 1/√12 is not their ideal).
+    public func effectiveStep(group: Int) -> Float {
+        scales[group]
+    }
+}

@@ -1,0 +1,54 @@
+/// The entry point: quantize a tensor with a scheme and a granularity.
+public enum Quantizer {
+    /// Quantizes `tensor`, dequantizes it, and measures the error.
+    /// - Parameters:
+    ///   - scheme: any `Scheme`.
+    ///   - granularity: nil means the scheme's default (`tensor` for int and
+    ///     float schemes; group:64 for nf4/fp4; group:32 for MX and GGUF).
+    ///   - clip: the fraction of each group's range to keep, in (0, 1]; values
+    ///     beyond it saturate. GGUF blocks ignore it.
+    /// - Throws: `QuantizationError` when the scheme cannot use the granularity
+    ///   on this shape (a usage error).
+    public static func quantize(_ tensor: Tensor, scheme: Scheme, granularity: Granularity? = nil,
+                                clip: Float = 1) throws(QuantizationError) -> QuantizedTensor {
+        let granularity = granularity ?? scheme.defaultGranularity
+        try scheme.validate(granularity, shape: tensor.shape)
+        let clip = clip > 0 && clip <= 1 ? clip : 1
+        switch scheme {
+        case .integer(let s):
+            return try run(AffineCodec(scheme: s, clip: clip), tensor, scheme, granularity, clip)
+        case .float(let f):
+            return try run(FloatCodec(format: f, rule: .amaxOverMaxFinite, clip: clip), tensor, scheme, granularity, clip)
+        case .microscaling(let f):
+            return try run(FloatCodec(format: f, rule: .microscaling, clip: clip), tensor, scheme, granularity, clip)
+        case .nf4:
+            return try run(LevelCodec.nf4.with(clip: clip), tensor, scheme, granularity, clip, flatten: true)
+        case .bnbFP4:
+            return try run(LevelCodec.bnbFP4.with(clip: clip), tensor, scheme, granularity, clip, flatten: true)
+        case .gguf(let block):
+            let layout = try GroupLayout(shape: tensor.shape, granularity: granularity)
+            return GGUFBlockQuantizer.quantize(tensor, block: block, layout: layout)
+        }
+    }
+
+    private static func run<C: ElementCodec>(_ codec: C, _ tensor: Tensor, _ scheme: Scheme, _ granularity: Granularity,
+                                             _ clip: Float, flatten: Bool = false) throws(QuantizationError) -> QuantizedTensor {
+        // nf4/fp4 blocks run over the flattened tensor (SPEC §4).
+        let layoutShape = flatten ? [tensor.count] : tensor.shape
+        let layout = try GroupLayout(shape: layoutShape, granularity: granularity)
+        var codes = [UInt8](repeating: 0, count: tensor.count)
+        var values = [Float](repeating: 0, count: tensor.count)
+        let output = tensor.values.withUnsafeBufferPointer { x in
+            codes.withUnsafeMutableBufferPointer { c in
+                values.withUnsafeMutableBufferPointer { v in
+                    SegmentQuantizer(codec: codec, layout: layout).run(x, codes: c, values: v)
+                }
+            }
+        }
+        return QuantizedTensor(
+            scheme: scheme, granularity: granularity, shape: tensor.shape, clip: clip, codes: codes,
+            scales: output.parameters.map(codec.scale), zeroPoints: output.parameters.map(codec.zeroPoint),
+            mins: nil, blockBytes: nil, dequantized: values, metrics: output.metrics.metrics(elements: tensor.count),
+            groupSquaredError: output.groupSquaredError, groupNonfinite: output.groupNonfinite, layout: layout)
+    }
+}

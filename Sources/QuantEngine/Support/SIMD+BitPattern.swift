@@ -1,0 +1,11 @@
+/// Bit casts between Float and UInt32 SIMD vectors: the kernels round and
+/// take floats apart on their bit patterns.
+extension SIMD16 where Scalar == Float {
+    @inline(__always)
+    init(bitPattern: SIMD16<UInt32>) { self = unsafeBitCast(bitPattern, to: SIMD16<Float>.self) }
+}
+
+extension SIMD16 where Scalar == UInt32 {
+    @inline(__always)
+    init(bitPattern: SIMD16<Float>) { self = unsafeBitCast(bitPattern, to: SIMD16<UInt32>.self) }
+}

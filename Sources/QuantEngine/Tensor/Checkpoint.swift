@@ -1,0 +1,112 @@
+import Foundation
+
+/// An opened checkpoint: its tensors (names, stored types, shapes, where the
+/// bytes are), its metadata, and the mapped files that hold the bytes.
+///
+/// Opening reads headers only; `load` decodes one tensor to Float32 when it
+/// is asked for, touching only that tensor's pages.
+public final class Checkpoint: @unchecked Sendable {
+    public enum Format: String, Sendable {
+        case safetensors, gguf, npy, npz
+    }
+
+    /// The path the user gave.
+    public let path: String
+    public let format: Format
+    /// File-level metadata (safetensors `__metadata__`, GGUF key/values, …) in file order.
+    public let metadata: [JSONValue.Member]
+    /// Every tensor, in file order.
+    public let tensors: [TensorInfo]
+    /// The byte stores tensors point into (`TensorInfo.fileIndex`).
+    public let files: [ByteStore]
+
+    init(path: String, format: Format, metadata: [JSONValue.Member], tensors: [TensorInfo], files: [ByteStore]) {
+        self.path = path
+        self.format = format
+        self.metadata = metadata
+        self.tensors = tensors
+        self.files = files
+    }
+
+    /// Opens any supported checkpoint, deciding by extension and then by magic bytes.
+    /// - Throws: `TensorFileError` naming the file and the problem.
+    public static func open(_ path: String) throws(TensorFileError) -> Checkpoint {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".safetensors") { return try SafetensorsReader.open(path) }
+        let file = try MappedFile(path: path)
+        let head = Array(file.bytes.prefix(9))
+        // safetensors has no magic: an 8-byte length, then the JSON header.
+        if head.count == 9 && head[8] == UInt8(ascii: "{") { return try SafetensorsReader.open(path, file: file) }
+        throw TensorFileError.unsupportedFormat(path: path)
+    }
+
+    /// The tensor called `name`.
+    /// - Throws: `TensorFileError.tensorNotFound`, with a close name when there is one.
+    public func info(named name: String) throws(TensorFileError) -> TensorInfo {
+        if let info = tensors.first(where: { $0.name == name }) { return info }
+        let lowered = name.lowercased()
+        let suggestion = tensors.first { $0.name.lowercased().contains(lowered) }?.name
+            ?? tensors.first { lowered.contains($0.name.lowercased()) }?.name
+        throw .tensorNotFound(path: path, tensor: name, suggestion: suggestion)
+    }
+
+    /// The file (shard) path that holds `info`'s bytes.
+    public func filePath(of info: TensorInfo) -> String { files[info.fileIndex].path }
+
+    /// Decodes a tensor to Float32, row-major.
+    /// - Throws: `TensorFileError.unsupportedDType` for types this build cannot decode.
+    public func load(_ info: TensorInfo) throws(TensorFileError) -> Tensor {
+        guard info.isDecodable else { throw .unsupportedDType(path: filePath(of: info), tensor: info.name, dtype: info.dtype) }
+        let store = files[info.fileIndex]
+        guard info.offset >= 0, info.byteCount >= 0, info.offset <= store.bytes.count - info.byteCount else {
+            throw .truncated(path: store.path, what: "tensor '\(info.name)'", needed: info.byteCount,
+                             available: max(0, store.bytes.count - info.offset))
+        }
+        let count = info.elementCount
+        var values = [Float](repeating: 0, count: count)
+        let raw = UnsafeRawBufferPointer(rebasing: store.bytes[info.offset..<(info.offset + info.byteCount)])
+        values.withUnsafeMutableBufferPointer { out in
+            ElementDecoder.decode(info.storage, raw, count: count, bigEndian: info.bigEndian, into: out)
+        }
+        if info.order == .columnMajor && info.shape.count > 1 {
+            values = Checkpoint.rowMajor(fromColumnMajor: values, shape: info.shape)
+        }
+        return Tensor(shape: info.shape, values: values)
+    }
+
+    /// Decodes the tensor called `name`.
+    public func load(named name: String) throws(TensorFileError) -> Tensor {
+        try load(try info(named: name))
+    }
+
+    /// Reorders Fortran-order values into row-major order.
+    static func rowMajor(fromColumnMajor values: [Float], shape: [Int]) -> [Float] {
+        var out = [Float](repeating: 0, count: values.count)
+        var columnStrides = [Int](repeating: 1, count: shape.count)
+        for axis in 1..<shape.count { columnStrides[axis] = columnStrides[axis - 1] * shape[axis - 1] }
+        var index = [Int](repeating: 0, count: shape.count)
+        var source = 0
+        for o in 0..<values.count {
+            out[o] = values[source]
+            var axis = shape.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                source += columnStrides[axis]
+                if index[axis] < shape[axis] { break }
+                source -= columnStrides[axis] * shape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return out
+    }
+}
+
+/// Something that holds a checkpoint's bytes: a mapped file, or a member
+/// of an archive inflated into memory.
+public protocol ByteStore: AnyObject, Sendable {
+    var path: String { get }
+    var bytes: UnsafeRawBufferPointer { get }
+}
+
+extension MappedFile: ByteStore {}

@@ -1,0 +1,44 @@
+/// A dense Float32 tensor in row-major order: what every quantizer takes.
+///
+/// Files hold many stored types; readers decode a tensor into this once,
+/// and everything downstream works on contiguous Float32.
+public struct Tensor: Sendable {
+    /// The shape, row-major (numpy order): the last axis is contiguous.
+    public var shape: [Int]
+    public var values: [Float]
+
+    /// Creates a tensor; `values.count` must equal the product of `shape`.
+    public init(shape: [Int], values: [Float]) {
+        precondition(Tensor.elementCount(shape) == values.count, "shape \(shape) does not hold \(values.count) values")
+        self.shape = shape
+        self.values = values
+    }
+
+    public var count: Int { values.count }
+    public var rank: Int { shape.count }
+
+    /// The product of the dimensions (1 for a scalar of shape []).
+    public static func elementCount(_ shape: [Int]) -> Int { shape.reduce(1, *) }
+
+    /// The row-major strides in elements.
+    public static func strides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var running = 1
+        for axis in shape.indices.reversed() {
+            strides[axis] = running
+            running *= shape[axis]
+        }
+        return strides
+    }
+
+    /// The multi-index of a flat position.
+    public func index(ofFlat flat: Int) -> [Int] {
+        var rest = flat
+        var result = [Int](repeating: 0, count: shape.count)
+        for axis in shape.indices.reversed() where shape[axis] > 0 {
+            result[axis] = rest % shape[axis]
+            rest /= shape[axis]
+        }
+        return result
+    }
+}

@@ -1,0 +1,46 @@
+/// One tensor as a file describes it: where its bytes are and how to read them.
+public struct TensorInfo: Sendable, Equatable {
+    /// Element order of the stored bytes.
+    public enum Order: Sendable, Equatable {
+        case rowMajor
+        /// numpy `fortran_order`: the first axis is contiguous.
+        case columnMajor
+    }
+
+    public var name: String
+    /// The file's own spelling: `F32`, `BF16`, `Q4_K`, `float32`, `<f4`…
+    public var dtype: String
+    public var storage: StoredType
+    /// Row-major (numpy) shape; for GGUF, ggml's `ne` reversed.
+    public var shape: [Int]
+    /// Absolute byte offset in its file (or shard).
+    public var offset: Int
+    public var byteCount: Int
+    /// Which of the checkpoint's files holds the bytes (shards, npz members).
+    public var fileIndex: Int = 0
+    /// GGUF only: ggml's dimensions, innermost first.
+    public var ne: [Int]?
+    public var order: Order = .rowMajor
+    /// True when multi-byte elements are big-endian (npy `>f4`).
+    public var bigEndian = false
+
+    public init(name: String, dtype: String, storage: StoredType, shape: [Int], offset: Int, byteCount: Int,
+                fileIndex: Int = 0, ne: [Int]? = nil, order: Order = .rowMajor, bigEndian: Bool = false) {
+        self.name = name
+        self.dtype = dtype
+        self.storage = storage
+        self.shape = shape
+        self.offset = offset
+        self.byteCount = byteCount
+        self.fileIndex = fileIndex
+        self.ne = ne
+        self.order = order
+        self.bigEndian = bigEndian
+    }
+
+    /// The number of elements (1 for a rank-0 tensor).
+    public var elementCount: Int { Tensor.elementCount(shape) }
+
+    /// Whether this build can decode the stored type to Float32.
+    public var isDecodable: Bool { ElementDecoder.canDecode(storage) }
+}

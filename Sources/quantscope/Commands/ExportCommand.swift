@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import QuantEngine
+
+/// `quantscope export`: one tensor decoded to F32, as a safetensors file.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write one tensor, decoded to F32 (any stored dtype, GGUF blocks too), to a safetensors file."
+    )
+
+    @Argument(help: "The checkpoint file.")
+    var file: String
+
+    @Option(name: .long, help: "The tensor's name.")
+    var tensor: String
+
+    @Option(name: .long, help: "The safetensors file to write.")
+    var out: String
+
+    func run() throws {
+        let checkpoint = try Checkpoint.open(file)
+        let info = try checkpoint.info(named: tensor)
+        let decoded = try checkpoint.load(info)
+        try SafetensorsWriter.write([.float32(info.name, shape: info.shape, decoded.values)],
+                                    metadata: [("source", checkpoint.path), ("source_dtype", info.dtype)],
+                                    to: out, protecting: checkpoint.files.map(\.path))
+        print("wrote \(out): \(info.name) \(info.shape) F32 (from \(info.dtype))")
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import QuantEngine
+
+/// `quantscope inspect`: list a checkpoint's tensors and metadata.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "List every tensor (name, dtype, shape, offset, bytes), the metadata and totals."
+    )
+
+    @Argument(help: "The checkpoint file (or a sharded model's index .json or folder).")
+    var file: String
+
+    @Flag(name: .long, help: "Print one JSON object (SPEC §7).")
+    var json = false
+
+    func run() throws {
+        let checkpoint = try Checkpoint.open(file)
+        print(json ? InspectReport.json(checkpoint).serialized() : InspectReport.table(checkpoint))
+    }
+}
+
+/// Renderings of a checkpoint's contents.
+enum InspectReport {
+    struct Totals {
+        var tensors = 0
+        var parameters = 0
+        var bytes = 0
+        var byDType: [(dtype: String, parameters: Int, bytes: Int)] = []
+    }
+
+    static func totals(_ c: Checkpoint) -> Totals {
+        var t = Totals()
+        for info in c.tensors {
+            t.tensors += 1
+            t.parameters += info.elementCount
+            t.bytes += info.byteCount
+            if let i = t.byDType.firstIndex(where: { $0.dtype == info.dtype }) {
+                t.byDType[i].parameters += info.elementCount
+                t.byDType[i].bytes += info.byteCount
+            } else {
+                t.byDType.append((info.dtype, info.elementCount, info.byteCount))
+            }
+        }
+        return t
+    }
+
+    static func json(_ c: Checkpoint) -> JSONValue {
+        let sharded = Set(c.tensors.map(\.fileIndex)).count > 1 || c.files.count > 1
+        let tensors: [JSONValue] = c.tensors.map { info in
+            var members: [JSONValue.Member] = [
+                .init("name", .string(info.name)),
+                .init("dtype", .string(info.dtype)),
+                .init("shape", .array(info.shape.map { .integer(Int64($0)) })),
+                .init("offset", .integer(Int64(info.offset))),
+                .init("bytes", .integer(Int64(info.byteCount))),
+            ]
+            if let ne = info.ne { members.append(.init("ne", .array(ne.map { .integer(Int64($0)) }))) }
+            if sharded { members.append(.init("file", .string(c.filePath(of: info)))) }
+            if !info.isDecodable { members.append(.init("decodable", .bool(false))) }
+            return .object(members)
+        }
+        let t = totals(c)
+        var totals: [JSONValue.Member] = [
+            .init("tensors", .integer(Int64(t.tensors))),
+            .init("parameters", .integer(Int64(t.parameters))),
+            .init("bytes", .integer(Int64(t.bytes))),
+            .init("by_dtype", .object(t.byDType.map { entry in
+                var m: [JSONValue.Member] = [.init("parameters", .integer(Int64(entry.parameters))), .init("bytes", .integer(Int64(entry.bytes)))]
+                if entry.parameters > 0 { m.append(.init("bits_per_weight", .number(Double(entry.bytes * 8) / Double(entry.parameters)))) }
+                return .init(entry.dtype, .object(m))
+            })),
+        ]
+        if t.parameters > 0 { totals.append(.init("bits_per_weight", .number(Double(t.bytes * 8) / Double(t.parameters)))) }
+        return .object([
+            .init("file", .string(c.path)),
+            .init("format", .string(c.format.rawValue)),
+            .init("metadata", .object(c.metadata)),
+            .init("tensors", .array(tensors)),
+            .init("totals", .object(totals)),
+        ])
+    }
+
+    static func table(_ c: Checkpoint) -> String {
+        var lines: [String] = ["\(c.path)  (\(c.format.rawValue), \(c.tensors.count) tensors)"]
+        if !c.metadata.isEmpty {
+            lines.append("")
+            lines.append("metadata")
+            for m in c.metadata {
+                var text = m.value.stringValue ?? m.value.serialized(pretty: false)
+                if text.count > 100 { text = String(text.prefix(97)) + "…" }
+                lines.append("  \(m.key) = \(text)")
+            }
+        }
+        lines.append("")
+        let nameWidth = min(max(c.tensors.map(\.name.count).max() ?? 4, 4), 60)
+        let shapes = c.tensors.map { $0.shape.map(String.init).joined(separator: "×") }
+        let shapeWidth = max(shapes.map(\.count).max() ?? 5, 5)
+        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
+        func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
+        lines.append(pad("name", nameWidth) + "  " + pad("dtype", 8) + "  " + pad("shape", shapeWidth) + "  " + lpad("offset", 12) + "  " + lpad("bytes", 12))
+        for (info, shape) in zip(c.tensors, shapes) {
+            var line = pad(info.name, nameWidth) + "  " + pad(info.dtype, 8) + "  " + pad(shape, shapeWidth) + "  " + lpad(String(info.offset), 12) + "  " + lpad(String(info.byteCount), 12)
+            if let ne = info.ne { line += "  ne=\(ne)" }
+            if !info.isDecodable { line += "  (decoding not supported yet)" }
+            lines.append(line)
+        }
+        let t = totals(c)
+        lines.append("")
+        lines.append("total  \(Numbers.grouped(t.parameters)) parameters, \(Numbers.grouped(t.bytes)) bytes" + (t.parameters > 0 ? String(format: ", %.3f bits per weight", Double(t.bytes * 8) / Double(t.parameters)) : ""))
+        for entry in t.byDType {
+            let bpw = entry.parameters > 0 ? String(format: ", %.3f bits/weight", Double(entry.bytes * 8) / Double(entry.parameters)) : ""
+            lines.append("  \(pad(entry.dtype, 8)) \(Numbers.grouped(entry.parameters)) parameters, \(Numbers.grouped(entry.bytes)) bytes\(bpw)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import QuantEngine
+
+/// `quantscope quantize`: write codes, packed bytes, scales, zero-points and
+/// the dequantized tensor to a safetensors file (SPEC §7).
+struct QuantizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quantize",
+        abstract: "Quantize a tensor and write codes, packed bytes, scales, zero-points and dequantized values.",
+        discussion: """
+        OUT holds: codes (I8 or U8, the tensor's shape), packed (U8, for codes of 4 bits or fewer),
+        scales (F32, one per group), zero_points (I32, one per group; not for GGUF schemes),
+        mins (F32, q4_1/q5_1 only), dequantized (F32), and metadata scheme, granularity, packing.
+        """
+    )
+
+    @OptionGroup var options: QuantizeOptions
+
+    @Option(name: .long, help: "4-bit packing: low-first (default), high-first, gguf-split, int32x8, awq.")
+    var packing: String = "low-first"
+
+    @Option(name: .long, help: "The safetensors file to write.")
+    var out: String
+
+    func run() throws {
+        let (scheme, granularity) = try options.parsed()
+        let layout = try PackingLayout(parsing: packing)
+        let (checkpoint, info, tensor) = try options.load()
+        let q = try Quantizer.quantize(tensor, scheme: scheme, granularity: granularity, clip: options.clip)
+        let (entries, packingName) = QuantizeCommand.entries(q, layout: layout)
+        try SafetensorsWriter.write(entries, metadata: [
+            ("scheme", q.scheme.description), ("granularity", q.granularity.description), ("packing", packingName),
+            ("tensor", info.name), ("source", checkpoint.path),
+        ], to: out, protecting: checkpoint.files.map(\.path))
+        let m = q.metrics
+        print("wrote \(out): \(info.name) \(info.shape) as \(q.scheme) \(q.granularity), \(q.scales.count) groups, SQNR \(m.sqnrDecibels.isInfinite ? "inf" : String(format: "%.2f", m.sqnrDecibels)) dB")
+    }
+
+    /// The tensors `quantize --out` writes, and the packing actually used.
+    static func entries(_ q: QuantizedTensor, layout: PackingLayout) -> ([SafetensorsWriter.Entry], String) {
+        var entries: [SafetensorsWriter.Entry] = [.uint8("codes", shape: q.shape, q.codes, signed: q.scheme.signedCodes)]
+        var packingName = "none"
+        if let blocks = q.blockBytes {
+            entries.append(.uint8("packed", shape: [blocks.count], blocks))
+            packingName = "gguf-blocks"
+        } else if q.scheme.codeBits == 4 {
+            let packed = Int4Packer.pack(q.codes, layout: layout)
+            entries.append(.uint8("packed", shape: [packed.count], packed))
+            packingName = layout.rawValue
+        } else if q.scheme.codeBits == 2 {
+            let packed = Int4Packer.pack2(q.codes)
+            entries.append(.uint8("packed", shape: [packed.count], packed))
+            packingName = "2bit-low-first"
+        }
+        entries.append(.float32("scales", shape: [q.scales.count], q.scales))
+        if let zeros = q.zeroPoints { entries.append(.int32("zero_points", shape: [zeros.count], zeros)) }
+        if let mins = q.mins { entries.append(.float32("mins", shape: [mins.count], mins)) }
+        entries.append(.float32("dequantized", shape: q.shape, q.dequantized))
+        return (entries, packingName)
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import QuantEngine
+
+/// `quantscope stats`: quantize one tensor and report the error (SPEC §6, §7).
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Quantize a tensor and report the error: MSE, SQNR, max error, cosine, scales."
+    )
+
+    @OptionGroup var options: QuantizeOptions
+
+    @Flag(name: .long, help: "Print one JSON object (SPEC §7) instead of a table.")
+    var json = false
+
+    func run() throws {
+        let (scheme, granularity) = try options.parsed()
+        let (_, info, tensor) = try options.load()
+        let (q, elapsed) = try Clock.measure { try Quantizer.quantize(tensor, scheme: scheme, granularity: granularity, clip: options.clip) }
+        if json {
+            print(StatsReport.json(info: info, quantized: q, elapsed: elapsed).serialized())
+        } else {
+            print(StatsReport.table(info: info, tensor: tensor, quantized: q, elapsed: elapsed))
+        }
+    }
+}
+
+/// The two renderings of a stats result.
+enum StatsReport {
+    static func json(info: TensorInfo, quantized q: QuantizedTensor, elapsed: Double) -> JSONValue {
+        let m = q.metrics
+        return .object([
+            .init("tensor", .string(info.name)),
+            .init("shape", .array(info.shape.map { .integer(Int64($0)) })),
+            .init("dtype", .string(info.dtype)),
+            .init("scheme", .string(q.scheme.description)),
+            .init("granularity", .string(q.granularity.description)),
+            .init("groups", .integer(Int64(q.scales.count))),
+            .init("elements", .integer(Int64(m.elements))),
+            .init("nonfinite", .integer(Int64(m.nonfinite))),
+            .init("mse", .number(m.mse)),
+            .init("rmse", .number(m.rmse)),
+            .init("mae", .number(m.mae)),
+            .init("max_abs_err", .number(m.maxAbsError)),
+            .init("sqnr_db", .number(m.sqnrDecibels)),
+            .init("cosine", .optional(m.cosine)),
+            .init("scales", .array(q.scales.map(JSONValue.float))),
+            .init("zero_points", .array((q.zeroPoints ?? [Int32](repeating: 0, count: q.scales.count)).map { .integer(Int64($0)) })),
+            .init("elapsed_ms", .number((elapsed * 1000).rounded() / 1000)),
+        ])
+    }
+
+    static func table(info: TensorInfo, tensor: Tensor, quantized q: QuantizedTensor, elapsed: Double) -> String {
+        let m = q.metrics
+        let summary = tensor.values.withUnsafeBufferPointer { TensorSummary($0) }
+        var rows: [(String, String)] = [
+            ("tensor", info.name),
+            ("shape", "\(info.shape)  \(info.dtype)  \(Numbers.grouped(m.elements)) elements, \(m.nonfinite) non-finite"),
+            ("values", "min \(Numbers.short(summary.min))  max \(Numbers.short(summary.max))  mean \(Numbers.short(summary.mean))  std \(Numbers.short(summary.std))"),
+            ("scheme", "\(q.scheme) \(q.granularity)  (\(Numbers.grouped(q.scales.count)) groups\(q.clip < 1 ? ", clip \(q.clip)" : ""))"),
+            ("mse", Numbers.short(m.mse)),
+            ("rmse", Numbers.short(m.rmse)),
+            ("mae", Numbers.short(m.mae)),
+            ("max |error|", Numbers.short(m.maxAbsError)),
+            ("SQNR", m.sqnrDecibels.isInfinite ? "inf dB (exact)" : String(format: "%.2f dB", m.sqnrDecibels)),
+            ("cosine", m.cosine.map { String(format: "%.8f", $0) } ?? "undefined (one side is all zeros)"),
+            ("RMSE / S", String(format: "%.4f  (uniform rounding: 1/√12 = 0.2887)", q.rmseOverScale)),
+        ]
+        let scales = q.scales.prefix(4).map { Numbers.short(Double($0)) }.joined(separator: ", ") + (q.scales.count > 4 ? ", …" : "")
+        rows.append(("scales", scales))
+        if let zeros = q.zeroPoints, zeros.contains(where: { $0 != 0 }) {
+            rows.append(("zero-points", zeros.prefix(8).map(String.init).joined(separator: ", ") + (zeros.count > 8 ? ", …" : "")))
+        }
+        rows.append(("elapsed", String(format: "%.2f ms (quantize + dequantize + metrics)", elapsed)))
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+    }
+}
+
+/// Number spellings for tables: a fixed number of significant digits.
+enum Numbers {
+    static func short(_ value: Double, digits: Int = 5) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == 0 { return "0" }
+        let magnitude = abs(value)
+        if magnitude >= 1e-3 && magnitude < 1e6 { return String(format: "%.\(digits)g", value) }
+        return String(format: "%.\(digits - 1)e", value)
+    }
+
+    static func short(_ value: Float, digits: Int = 5) -> String { short(Double(value), digits: digits) }
+
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import QuantEngine
+
+/// Runs the command and turns every error into one line on stderr and an
+/// exit status (SPEC §7): 1 for a file problem, 2 for a usage error.
+@main
+enum Main {
+    static func main() {
+        let arguments = NegativeNumberArguments.rewrite(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try QuantScope.parseAsRoot(arguments)
+            try command.run()
+        } catch let error as TensorFileError {
+            fail(error.description, status: 1)
+        } catch let error as QuantizationError {
+            fail(error.description, status: 2)
+        } catch let error as UsageError {
+            fail(error.message, status: 2)
+        } catch let error as CleanExit {
+            QuantScope.exit(withError: error)
+        } catch let error as ExitCode {
+            QuantScope.exit(withError: error)
+        } catch {
+            let code = QuantScope.exitCode(for: error)
+            if code == .success { QuantScope.exit(withError: error) }
+            let message = QuantScope.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            fail(message + " (see `quantscope --help`)", status: 2)
+        }
+    }
+
+    static func fail(_ message: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data(("quantscope: " + message + "\n").utf8))
+        exit(status)
+    }
+}
+
+/// A usage error found after parsing (a value ArgumentParser cannot check).
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Lets `quantscope bits -0.5 …` mean the value −0.5: ArgumentParser reads
+/// a leading '-' as an option, so negative numbers move behind `--`.
+enum NegativeNumberArguments {
+    static func rewrite(_ arguments: [String]) -> [String] {
+        guard arguments.first == "bits", !arguments.contains("--") else { return arguments }
+        var kept: [String] = []
+        var values: [String] = []
+        for argument in arguments {
+            if argument.count > 1, argument.hasPrefix("-"), !argument.hasPrefix("--"),
+               let next = argument.dropFirst().first, next.isNumber || next == "." || argument.lowercased().hasPrefix("-inf") || argument.lowercased().hasPrefix("-nan") {
+                values.append(argument)
+            } else {
+                kept.append(argument)
+            }
+        }
+        return values.isEmpty ? arguments : kept + ["--"] + values
+    }
+}

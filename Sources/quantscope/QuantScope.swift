@@ -1,0 +1,18 @@
+import ArgumentParser
+import QuantEngine
+
+/// The `quantscope` command: the explorer by default, the CLI tools by name.
+struct QuantScope: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quantscope",
+        abstract: "See what quantization does to real weights.",
+        discussion: """
+        `quantscope [FILE]` opens FILE (or the bundled samples) in the explorer.
+        Files: .safetensors (and a sharded model's index .json or folder), .gguf, .npy, .npz.
+        Exit status: 0 success, 1 a file problem, 2 a usage error.
+        """,
+        subcommands: [ExploreCommand.self, InspectCommand.self, StatsCommand.self, QuantizeCommand.self, ExportCommand.self,
+                      BitsCommand.self, BenchCommand.self],
+        defaultSubcommand: ExploreCommand.self
+    )
+}
