@@ -13,37 +13,40 @@ public struct MetricsAccumulator: Sendable, Equatable {
 
     public init() {}
 
-    /// Float32 SIMD lanes for one short run; `flush` moves them into the Float64 sums.
+    /// Float32 SIMD lanes for one short run (at most 256 elements); `flush` moves them into the Float64 sums.
     struct Partial {
-        var squaredError = SIMD16<Float>()
-        var absError = SIMD16<Float>()
-        var maxAbsError = SIMD16<Float>()
-        var squares = SIMD16<Float>()
-        var squaresApprox = SIMD16<Float>()
-        var products = SIMD16<Float>()
+        var squaredError = FloatVector()
+        var absError = FloatVector()
+        var maxAbsError = FloatVector()
+        var squares = FloatVector()
+        var squaresApprox = FloatVector()
+        var products = FloatVector()
 
-        /// Adds 16 originals and their approximations (lanes beyond the data hold 0 and 0).
+        /// Adds a vector of originals and their approximations (lanes beyond
+        /// the data hold 0 and 0); returns the squared errors.
         @inline(__always)
-        mutating func add(_ x: SIMD16<Float>, _ approx: SIMD16<Float>) {
+        mutating func add(_ x: FloatVector, _ approx: FloatVector) -> FloatVector {
             let e = x - approx
-            squaredError += e * e
-            let magnitude = SIMD16<Float>(bitPattern: SIMD16<UInt32>(bitPattern: e) & 0x7FFF_FFFF)
+            let squared = e * e
+            squaredError += squared
+            let magnitude = FloatVector(bitPattern: WordVector(bitPattern: e) & 0x7FFF_FFFF)
             absError += magnitude
             maxAbsError = maxAbsError.replacing(with: magnitude, where: magnitude .> maxAbsError)
             squares += x * x
             squaresApprox += approx * approx
             products += x * approx
+            return squared
         }
     }
 
     @inline(__always)
     mutating func flush(_ p: inout Partial) {
-        sumSquaredError += Double(p.squaredError.sum())
-        sumAbsError += Double(p.absError.sum())
-        maxAbsError = max(maxAbsError, Double(p.maxAbsError.max()))
-        sumSquares += Double(p.squares.sum())
-        sumSquaresApprox += Double(p.squaresApprox.sum())
-        sumProducts += Double(p.products.sum())
+        sumSquaredError += Double(p.squaredError.treeSum())
+        sumAbsError += Double(p.absError.treeSum())
+        maxAbsError = max(maxAbsError, Double(p.maxAbsError.treeMax()))
+        sumSquares += Double(p.squares.treeSum())
+        sumSquaresApprox += Double(p.squaresApprox.treeSum())
+        sumProducts += Double(p.products.treeSum())
         p = Partial()
     }
 

@@ -29,9 +29,9 @@ struct AffineCodec: ElementCodec {
     }
 
     @inline(__always)
-    func encode(_ x: SIMD16<Float>, _ p: Parameters) -> (codes: SIMD16<UInt32>, values: SIMD16<Float>) {
-        let s = SIMD16<Float>(repeating: p.scale), z = SIMD16<Float>(repeating: p.zeroPoint)
-        let q = (x / s + z).clamped(SIMD16(repeating: Float(scheme.qmin)), SIMD16(repeating: Float(scheme.qmax)))
+    func encode(_ x: FloatVector, _ p: Parameters) -> (codes: WordVector, values: FloatVector) {
+        let s = FloatVector(repeating: p.scale), z = FloatVector(repeating: p.zeroPoint)
+        let q = (x / s + z).clamped(FloatVector(repeating: Float(scheme.qmin)), FloatVector(repeating: Float(scheme.qmax)))
         let (r, bits) = q.roundedToEvenWithBits()
         return (bits, s * (r - z))
     }

@@ -65,28 +65,28 @@ struct FloatCodec: ElementCodec {
     }
 
     @inline(__always)
-    func encode(_ x: SIMD16<Float>, _ p: Parameters) -> (codes: SIMD16<UInt32>, values: SIMD16<Float>) {
-        let s = SIMD16<Float>(repeating: p.scale)
-        let bits = SIMD16<UInt32>(bitPattern: x / s)
+    func encode(_ x: FloatVector, _ p: Parameters) -> (codes: WordVector, values: FloatVector) {
+        let s = FloatVector(repeating: p.scale)
+        let bits = WordVector(bitPattern: x / s)
         let sign = bits & 0x8000_0000
         let magnitudeBits = bits & 0x7FFF_FFFF
-        let a = SIMD16<Float>(bitPattern: magnitudeBits)
+        let a = FloatVector(bitPattern: magnitudeBits)
         let half = (UInt32(1) << (shift - 1)) - 1
         let roundedBits = (magnitudeBits &+ half &+ ((magnitudeBits &>> shift) & 1)) & ~((UInt32(1) << shift) - 1)
-        let magic = SIMD16<Float>(repeating: subnormalMagic)
-        let minNormalV = SIMD16<Float>(repeating: minNormal)
-        var r = SIMD16<Float>(bitPattern: roundedBits).replacing(with: (a + magic) - magic, where: a .< minNormalV)
-        let maxV = SIMD16<Float>(repeating: maxFinite)
+        let magic = FloatVector(repeating: subnormalMagic)
+        let minNormalV = FloatVector(repeating: minNormal)
+        var r = FloatVector(bitPattern: roundedBits).replacing(with: (a + magic) - magic, where: a .< minNormalV)
+        let maxV = FloatVector(repeating: maxFinite)
         r = r.replacing(with: maxV, where: r .> maxV)
-        let rBits = SIMD16<UInt32>(bitPattern: r)
+        let rBits = WordVector(bitPattern: r)
         let normalCode = (rBits &>> shift) &- exponentRebias
-        let subnormalCode = SIMD16<UInt32>(bitPattern: r * SIMD16(repeating: subnormalScale) + SIMD16(repeating: 8_388_608)) &- 0x4B00_0000
+        let subnormalCode = WordVector(bitPattern: r * FloatVector(repeating: subnormalScale) + FloatVector(repeating: 8_388_608)) &- 0x4B00_0000
         let magnitude = normalCode.replacing(with: subnormalCode, where: r .< minNormalV)
         var signCode = sign &>> signShift
         if format.specials == .fnuz {
-            signCode = signCode.replacing(with: 0, where: r .== SIMD16<Float>())
+            signCode = signCode.replacing(with: 0, where: r .== FloatVector())
         }
-        return (magnitude | signCode, SIMD16<Float>(bitPattern: rBits | sign) * s)
+        return (magnitude | signCode, FloatVector(bitPattern: rBits | sign) * s)
     }
 
     func encodeNonFinite(_ x: Float, _ p: Parameters) -> (code: UInt32, value: Float) {

@@ -23,12 +23,15 @@ struct LevelCodec: ElementCodec {
     let clip: Float
     /// The levels as codes index them (16 of them).
     let table: [Float]
-    /// Ascending candidate values (levels for NF4, magnitudes for FP4).
-    private let candidates: [Float]
+    /// Ascending candidate values (levels for NF4, magnitudes for FP4), in
+    /// SIMD registers so the unrolled loop reads lanes, not arrays.
+    private let candidates: SIMD16<Float>
     /// The code of each candidate.
-    private let candidateCodes: [UInt32]
+    private let candidateCodes: SIMD16<UInt32>
     /// thresholds[i]: the least n that picks candidates[i + 1] over candidates[i].
-    private let thresholds: [Float]
+    private let thresholds: SIMD16<Float>
+    /// How many candidates there are (16 for NF4, 8 magnitudes for FP4).
+    private let candidateCount: Int
 
     /// bitsandbytes' NF4 table (`get_4bit_type('nf4')`, QLoRA appendix E), ascending.
     static let nf4Levels: [Float] = [
@@ -54,9 +57,16 @@ struct LevelCodec: ElementCodec {
         case .sorted: indices = Array(0..<16)
         case .signMagnitude: indices = (0..<8).sorted { table[$0] < table[$1] }
         }
-        candidates = indices.map { table[$0] }
-        candidateCodes = indices.map { UInt32($0) }
-        thresholds = (0..<(indices.count - 1)).map { LevelCodec.threshold(lower: table[indices[$0]], upper: table[indices[$0 + 1]]) }
+        candidateCount = indices.count
+        var candidates = SIMD16<Float>(), codes = SIMD16<UInt32>(), thresholds = SIMD16<Float>(repeating: .infinity)
+        for (k, index) in indices.enumerated() {
+            candidates[k] = table[index]
+            codes[k] = UInt32(index)
+            if k + 1 < indices.count { thresholds[k] = LevelCodec.threshold(lower: table[index], upper: table[indices[k + 1]]) }
+        }
+        self.candidates = candidates
+        self.candidateCodes = codes
+        self.thresholds = thresholds
     }
 
     func with(clip: Float) -> LevelCodec {
@@ -78,30 +88,30 @@ struct LevelCodec: ElementCodec {
     }
 
     @inline(__always)
-    func encode(_ x: SIMD16<Float>, _ p: Parameters) -> (codes: SIMD16<UInt32>, values: SIMD16<Float>) {
-        let s = SIMD16<Float>(repeating: p.absmax)
+    func encode(_ x: FloatVector, _ p: Parameters) -> (codes: WordVector, values: FloatVector) {
+        let s = FloatVector(repeating: p.absmax)
         let n = x / s
         switch kind {
         case .sorted:
-            var code = SIMD16<UInt32>(repeating: candidateCodes[0])
-            var value = SIMD16<Float>(repeating: candidates[0])
-            for i in 0..<thresholds.count {
-                let pick = n .>= SIMD16(repeating: thresholds[i])
+            var code = WordVector(repeating: candidateCodes[0])
+            var value = FloatVector(repeating: candidates[0])
+            for i in 0..<15 {
+                let pick = n .>= FloatVector(repeating: thresholds[i])
                 code = code.replacing(with: candidateCodes[i + 1], where: pick)
                 value = value.replacing(with: candidates[i + 1], where: pick)
             }
             return (code, value * s)
         case .signMagnitude:
-            let bits = SIMD16<UInt32>(bitPattern: n)
-            let magnitude = SIMD16<Float>(bitPattern: bits & 0x7FFF_FFFF)
-            var code = SIMD16<UInt32>(repeating: candidateCodes[0])
-            var value = SIMD16<Float>(repeating: candidates[0])
-            for i in 0..<thresholds.count {
-                let pick = magnitude .>= SIMD16(repeating: thresholds[i])
+            let bits = WordVector(bitPattern: n)
+            let magnitude = FloatVector(bitPattern: bits & 0x7FFF_FFFF)
+            var code = WordVector(repeating: candidateCodes[0])
+            var value = FloatVector(repeating: candidates[0])
+            for i in 0..<7 {
+                let pick = magnitude .>= FloatVector(repeating: thresholds[i])
                 code = code.replacing(with: candidateCodes[i + 1], where: pick)
                 value = value.replacing(with: candidates[i + 1], where: pick)
             }
-            let negative = x .< SIMD16<Float>()
+            let negative = x .< FloatVector()
             code = code.replacing(with: code | 8, where: negative)
             value = value.replacing(with: -value, where: negative)
             return (code, value * s)

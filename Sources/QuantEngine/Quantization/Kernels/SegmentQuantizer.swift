@@ -60,19 +60,16 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                 nonfinite.withUnsafeMutableBufferPointer { nf in
                     let slots = UnsafeSendable((params, sse, nf))
                     return Parallel.map(count: groups, minimumChunk: max(1, (1 << 15) / averageGroup)) { range -> MetricsAccumulator in
-                        var total = MetricsAccumulator()
+                        var sums = RunningSums()
                         for g in range {
                             let seg = layout.segment(g)
-                            let range = SegmentQuantizer.range(io.x + seg.start, count: seg.length)
-                            let p = codec.parameters(lo: range.lo, hi: range.hi)
-                            var acc = MetricsAccumulator()
-                            encode(io, start: seg.start, count: seg.length, p, careful: range.nonfinite > 0, into: &acc)
+                            let r = SegmentQuantizer.range(io.x + seg.start, count: seg.length)
+                            let p = codec.parameters(lo: r.lo, hi: r.hi)
                             slots.value.0[g] = p
-                            slots.value.1[g] = acc.sumSquaredError
-                            slots.value.2[g] = range.nonfinite
-                            total.merge(acc)
+                            slots.value.1[g] = encode(io, start: seg.start, count: seg.length, p, careful: r.nonfinite > 0, into: &sums)
+                            slots.value.2[g] = r.nonfinite
                         }
-                        return total
+                        return sums.finish()
                     }
                 }
             }
@@ -138,15 +135,12 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         let parameters = merged.map { codec.parameters(lo: $0.lo, hi: $0.hi) }
         // Phase 2: encode; per-group error sums again per worker, merged after.
         let parts = Parallel.map(count: layout.count, minimumChunk: chunk) { flat -> (MetricsAccumulator, [Double]) in
-            var total = MetricsAccumulator()
+            var sums = RunningSums()
             var sse = [Double](repeating: 0, count: groups)
             forEachPiece(in: flat) { start, count, group in
-                var acc = MetricsAccumulator()
-                encode(io, start: start, count: count, parameters[group], careful: merged[group].nonfinite > 0, into: &acc)
-                sse[group] += acc.sumSquaredError
-                total.merge(acc)
+                sse[group] += encode(io, start: start, count: count, parameters[group], careful: merged[group].nonfinite > 0, into: &sums)
             }
-            return (total, sse)
+            return (sums.finish(), sse)
         }
         var metrics = MetricsAccumulator()
         var squaredError = [Double](repeating: 0, count: groups)
@@ -159,18 +153,46 @@ struct SegmentQuantizer<Codec: ElementCodec> {
 
     // MARK: Kernels
 
+    /// A worker's error sums: Float32 lanes for the current short run, Float64 behind them.
+    struct RunningSums {
+        var partial = MetricsAccumulator.Partial()
+        var pending = 0
+        var total = MetricsAccumulator()
+
+        /// Vectors per run before the lanes move into Float64 (256 elements).
+        static var runLength: Int { 256 / FloatVector.scalarCount }
+
+        @inline(__always)
+        mutating func add(_ x: FloatVector, _ y: FloatVector) -> FloatVector {
+            let squared = partial.add(x, y)
+            pending += 1
+            if pending == RunningSums.runLength {
+                total.flush(&partial)
+                pending = 0
+            }
+            return squared
+        }
+
+        mutating func finish() -> MetricsAccumulator {
+            total.flush(&partial)
+            pending = 0
+            return total
+        }
+    }
+
     /// min(x, 0), max(x, 0) over finite values and the number of non-finite ones.
     static func range(_ x: UnsafePointer<Float>, count: Int) -> (lo: Float, hi: Float, nonfinite: Int) {
-        var lo = SIMD16<Float>(), hi = SIMD16<Float>(), poison = SIMD16<Float>()
+        let width = FloatVector.scalarCount
+        var lo = FloatVector(), hi = FloatVector(), poison = FloatVector()
         var i = 0
-        while i + 16 <= count {
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+        while i + width <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: FloatVector.self)
             poison += v - v
             lo = lo.replacing(with: v, where: v .< lo)
             hi = hi.replacing(with: v, where: v .> hi)
-            i += 16
+            i += width
         }
-        var l = lo.min(), h = hi.max()
+        var l = lo.treeMin(), h = hi.treeMax()
         var tailPoison: Float = 0
         while i < count {
             let v = x[i]
@@ -179,7 +201,7 @@ struct SegmentQuantizer<Codec: ElementCodec> {
             h = max(h, v)
             i += 1
         }
-        if poison.sum() == 0 && tailPoison == 0 { return (l, h, 0) }
+        if poison.treeSum() == 0 && tailPoison == 0 { return (l, h, 0) }
         // Rare: something is NaN or ±Inf; redo this piece exactly.
         var nonfinite = 0
         l = 0
@@ -191,46 +213,73 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         return (l, h, nonfinite)
     }
 
-    /// Encodes one piece; `careful` when it may hold NaN or ±Inf.
+    /// Encodes one piece; `careful` when it may hold NaN or ±Inf. Returns
+    /// the piece's Σ(x − x̂)².
+    ///
+    /// The error sums live in local vectors for runs of 256 elements and then
+    /// move into Float64; keeping them local (not in a struct passed inout)
+    /// is what lets them stay in registers.
     @inline(__always)
-    private func encode(_ io: IO, start: Int, count: Int, _ p: Codec.Parameters, careful: Bool, into acc: inout MetricsAccumulator) {
+    private func encode(_ io: IO, start: Int, count: Int, _ p: Codec.Parameters, careful: Bool,
+                        into sums: inout RunningSums) -> Double {
+        let width = FloatVector.scalarCount
+        let runElements = 256
         let x = io.x + start, codes = io.codes + start, values = io.values + start
-        var partial = MetricsAccumulator.Partial()
-        var pending = 0
+        var pieceSquared = 0.0
         var i = 0
         var nonfinite = 0
-        while i + 16 <= count {
-            var v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-            var bad = SIMDMask<SIMD16<Int32>>()
-            if careful {
-                bad = .!((v - v) .== SIMD16<Float>())
-                v = v.replacing(with: 0, where: bad)
-            }
-            let (c, y) = codec.encode(v, p)
-            partial.add(v, y)
-            UnsafeMutableRawPointer(codes + i).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: c), as: SIMD16<UInt8>.self)
-            UnsafeMutableRawPointer(values + i).storeBytes(of: y, as: SIMD16<Float>.self)
-            if careful && any(bad) {
-                for lane in 0..<16 where bad[lane] {
-                    let (code, value) = codec.encodeNonFinite(x[i + lane], p)
-                    codes[i + lane] = UInt8(truncatingIfNeeded: code)
-                    values[i + lane] = value
-                    nonfinite += 1
+        while i + width <= count {
+            let end = min(count, i + runElements)
+            var squared = FloatVector(), absolute = FloatVector(), largest = FloatVector()
+            var xx = FloatVector(), yy = FloatVector(), xy = FloatVector()
+            while i + width <= end {
+                var v = UnsafeRawPointer(x + i).loadUnaligned(as: FloatVector.self)
+                var bad = SIMDMask<MaskStorageVector>()
+                if careful {
+                    bad = .!((v - v) .== FloatVector())
+                    v = v.replacing(with: 0, where: bad)
                 }
+                let (c, y) = codec.encode(v, p)
+                let e = v - y
+                squared += e * e
+                let magnitude = FloatVector(bitPattern: WordVector(bitPattern: e) & 0x7FFF_FFFF)
+                absolute += magnitude
+                largest = largest.replacing(with: magnitude, where: magnitude .> largest)
+                xx += v * v
+                yy += y * y
+                xy += v * y
+                UnsafeMutableRawPointer(codes + i).storeBytes(of: ByteVector(truncatingIfNeeded: c), as: ByteVector.self)
+                UnsafeMutableRawPointer(values + i).storeBytes(of: y, as: FloatVector.self)
+                if careful && any(bad) {
+                    for lane in 0..<width where bad[lane] {
+                        let (code, value) = codec.encodeNonFinite(x[i + lane], p)
+                        codes[i + lane] = UInt8(truncatingIfNeeded: code)
+                        values[i + lane] = value
+                        nonfinite += 1
+                    }
+                }
+                i += width
             }
-            i += 16
-            pending += 1
-            if pending == 16 { acc.flush(&partial); pending = 0 }
+            let runSquared = Double(squared.treeSum())
+            pieceSquared += runSquared
+            sums.total.sumSquaredError += runSquared
+            sums.total.sumAbsError += Double(absolute.treeSum())
+            sums.total.maxAbsError = max(sums.total.maxAbsError, Double(largest.treeMax()))
+            sums.total.sumSquares += Double(xx.treeSum())
+            sums.total.sumSquaresApprox += Double(yy.treeSum())
+            sums.total.sumProducts += Double(xy.treeSum())
         }
         if i < count {
             // The tail: pad with zeros, which add nothing to any sum.
-            var v = SIMD16<Float>()
+            var v = FloatVector()
             for lane in 0..<(count - i) {
                 let value = x[i + lane]
                 v[lane] = value.isFinite ? value : 0
             }
             let (c, y) = codec.encode(v, p)
-            partial.add(v, y)
+            var partial = MetricsAccumulator.Partial()
+            pieceSquared += Double(partial.add(v, y).treeSum())
+            sums.total.flush(&partial)
             for lane in 0..<(count - i) {
                 let value = x[i + lane]
                 if value.isFinite {
@@ -244,8 +293,8 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                 }
             }
         }
-        acc.flush(&partial)
-        acc.finite += count - nonfinite
-        acc.nonfinite += nonfinite
+        sums.total.finite += count - nonfinite
+        sums.total.nonfinite += nonfinite
+        return pieceSquared
     }
 }
