@@ -40,5 +40,9 @@ let package = Package(
             dependencies: ["QuantEngine"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(
+            name: "QuantScopeCLITests",
+            dependencies: ["QuantEngine", "quantscope"]
+        ),
     ]
 )

@@ -8,6 +8,10 @@ public struct Histogram: Sendable, Equatable {
     public var below: Int
     public var above: Int
     public var nonfinite: Int
+    /// The smallest and largest finite values seen (found in the binning
+    /// pass itself when a range is given); 0 when none is finite.
+    public var observedMin: Float
+    public var observedMax: Float
 
     public var binCount: Int { counts.count }
     public var binWidth: Double { (Double(upper) - Double(lower)) / Double(max(counts.count, 1)) }
@@ -36,13 +40,16 @@ public struct Histogram: Sendable, Equatable {
         }
         let lo = bounds.lowerBound, hi = bounds.upperBound
         let scale = hi > lo ? Double(bins) / (Double(hi) - Double(lo)) : 0
-        struct Part { var counts: [Int]; var below = 0, above = 0, bad = 0 }
+        struct Part { var counts: [Int]; var below = 0, above = 0, bad = 0, lo = Float.infinity, hi = -Float.infinity }
         let parts = Parallel.map(count: values.count, minimumChunk: 1 << 16) { range -> Part in
             var p = Part(counts: [Int](repeating: 0, count: bins))
             p.counts.withUnsafeMutableBufferPointer { counts in
                 for i in range {
                     let v = values[i]
-                    if !v.isFinite { p.bad += 1 } else if v < lo { p.below += 1 } else if v > hi { p.above += 1 } else {
+                    if !v.isFinite { p.bad += 1; continue }
+                    p.lo = Swift.min(p.lo, v)
+                    p.hi = Swift.max(p.hi, v)
+                    if v < lo { p.below += 1 } else if v > hi { p.above += 1 } else {
                         counts[Swift.min(Int((Double(v) - Double(lo)) * scale), bins - 1)] += 1
                     }
                 }
@@ -55,11 +62,16 @@ public struct Histogram: Sendable, Equatable {
         below = 0
         above = 0
         nonfinite = 0
+        var seenLow = Float.infinity, seenHigh = -Float.infinity
         for p in parts {
+            seenLow = Swift.min(seenLow, p.lo)
+            seenHigh = Swift.max(seenHigh, p.hi)
             for b in 0..<bins { counts[b] += p.counts[b] }
             below += p.below
             above += p.above
             nonfinite += p.bad
         }
+        observedMin = seenLow.isFinite ? seenLow : 0
+        observedMax = seenHigh.isFinite ? seenHigh : 0
     }
 }
