@@ -133,7 +133,8 @@ public struct FloatBitBreakdown: Sendable {
         let away: Float? = magnitude < top ? value(magnitude + 1, negative: negative) : nil
         let toward: Float?
         if magnitude > 0 {
-            toward = value(magnitude - 1, negative: negative)
+            // FNUZ has no −0: its code is the NaN, so the step lands on +0.
+            toward = value(magnitude - 1, negative: negative && !(magnitude == 1 && format.specials == .fnuz))
         } else if format.hasSign {
             toward = value(1, negative: !negative)   // across zero
         } else {

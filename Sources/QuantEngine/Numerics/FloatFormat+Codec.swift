@@ -47,7 +47,8 @@ extension FloatFormat {
     /// Bit-exact with `ml_dtypes` casts (`.ieee`) and with clip-then-cast
     /// (`.saturate`), including its choices for formats without NaN (NaN
     /// becomes a zero of the opposite sign) and for E8M0 (ties round up,
-    /// zero and negatives are NaN, values below 2^-127 become 2^-127).
+    /// zero and negatives are NaN, values up to 2^-127 become 2^-127, and
+    /// Float32 subnormals above it become 2^-126).
     /// NaN payloads are not kept: NaN encodes as the quiet NaN with its sign.
     public func encode(_ x: Float, mode: OverflowMode = .saturate) -> UInt32 {
         if x.isNaN { return nanCode(negative: x.sign == .minus) }
@@ -98,6 +99,8 @@ extension FloatFormat {
         if x.isInfinite { return mode == .saturate ? maxFiniteMagnitudeCode : nan }
         let minimum = Float(sign: .plus, exponent: -bias, significand: 1)
         if x <= minimum { return 0 }
+        // ml_dtypes rounds every Float32 subnormal above 2^-127 up to 2^-126.
+        if x < Float(sign: .plus, exponent: 1 - bias, significand: 1) && !x.isNormal { return 1 }
         // Round half up on the significand: [1, 1.5) stays, [1.5, 2) goes up.
         var exponent = Int(x.exponent)
         if x.significand >= 1.5 { exponent += 1 }

@@ -66,7 +66,8 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                             let r = SegmentQuantizer.range(io.x + seg.start, count: seg.length)
                             let p = codec.parameters(lo: r.lo, hi: r.hi)
                             slots.value.0[g] = p
-                            slots.value.1[g] = encode(io, start: seg.start, count: seg.length, p, careful: r.nonfinite > 0, into: &sums)
+                            slots.value.1[g] = encode(io, start: seg.start, count: seg.length, p, careful: r.nonfinite > 0,
+                                                      wide: SegmentQuantizer.needsWideSums(lo: r.lo, hi: r.hi), into: &sums)
                             slots.value.2[g] = r.nonfinite
                         }
                         return sums.finish()
@@ -133,12 +134,14 @@ struct SegmentQuantizer<Codec: ElementCodec> {
             }
         }
         let parameters = merged.map { codec.parameters(lo: $0.lo, hi: $0.hi) }
+        let wide = merged.map { SegmentQuantizer.needsWideSums(lo: $0.lo, hi: $0.hi) }
         // Phase 2: encode; per-group error sums again per worker, merged after.
         let parts = Parallel.map(count: layout.count, minimumChunk: chunk) { flat -> (MetricsAccumulator, [Double]) in
             var sums = RunningSums()
             var sse = [Double](repeating: 0, count: groups)
             forEachPiece(in: flat) { start, count, group in
-                sse[group] += encode(io, start: start, count: count, parameters[group], careful: merged[group].nonfinite > 0, into: &sums)
+                sse[group] += encode(io, start: start, count: count, parameters[group], careful: merged[group].nonfinite > 0,
+                                     wide: wide[group], into: &sums)
             }
             return (sums.finish(), sse)
         }
@@ -178,6 +181,14 @@ struct SegmentQuantizer<Codec: ElementCodec> {
             pending = 0
             return total
         }
+    }
+
+    /// Whether a group's values are so large or so small that squares summed
+    /// in Float32 would overflow or underflow (beyond 2^±50); such groups
+    /// take their error sums in Float64, element by element.
+    static func needsWideSums(lo: Float, hi: Float) -> Bool {
+        let amax = max(-lo, hi)
+        return amax > 0x1p50 || (amax > 0 && amax < 0x1p-50)
     }
 
     /// min(x, 0), max(x, 0) over finite values and the number of non-finite ones.
@@ -220,8 +231,9 @@ struct SegmentQuantizer<Codec: ElementCodec> {
     /// move into Float64; keeping them local (not in a struct passed inout)
     /// is what lets them stay in registers.
     @inline(__always)
-    private func encode(_ io: IO, start: Int, count: Int, _ p: Codec.Parameters, careful: Bool,
+    private func encode(_ io: IO, start: Int, count: Int, _ p: Codec.Parameters, careful: Bool, wide: Bool,
                         into sums: inout RunningSums) -> Double {
+        if wide { return encodeWide(io, start: start, count: count, p, into: &sums) }
         let width = FloatVector.scalarCount
         let runElements = 256
         let x = io.x + start, codes = io.codes + start, values = io.values + start
@@ -296,5 +308,19 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         sums.total.finite += count - nonfinite
         sums.total.nonfinite += nonfinite
         return pieceSquared
+    }
+
+    /// The rare path for groups of huge or tiny values: encode as usual, then
+    /// sum the errors in Float64 element by element.
+    private func encodeWide(_ io: IO, start: Int, count: Int, _ p: Codec.Parameters, into sums: inout RunningSums) -> Double {
+        var scratch = RunningSums()
+        _ = encode(io, start: start, count: count, p, careful: true, wide: false, into: &scratch)
+        var acc = MetricsAccumulator()
+        for i in start..<(start + count) {
+            let x = io.x[i]
+            if x.isFinite { acc.add(x, io.values[i]) } else { acc.nonfinite += 1 }
+        }
+        sums.total.merge(acc)
+        return acc.sumSquaredError
     }
 }
