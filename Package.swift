@@ -22,10 +22,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         .target(
             name: "QuantEngine",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: engineFlags
         ),
         .executableTarget(

@@ -32,9 +32,20 @@ public final class Checkpoint: @unchecked Sendable {
     /// - Throws: `TensorFileError` naming the file and the problem.
     public static func open(_ path: String) throws(TensorFileError) -> Checkpoint {
         let lower = path.lowercased()
-        if lower.hasSuffix(".safetensors") { return try SafetensorsReader.open(path) }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return try ShardedSafetensorsReader.openFolder(path)
+        }
+        if lower.hasSuffix(".json") { return try ShardedSafetensorsReader.openIndex(path) }
+        if lower.hasSuffix(".safetensors") {
+            if let index = ShardedSafetensorsReader.indexPath(for: path) {
+                return try ShardedSafetensorsReader.openIndex(index, displayPath: path)
+            }
+            return try SafetensorsReader.open(path)
+        }
         let file = try MappedFile(path: path)
         let head = Array(file.bytes.prefix(9))
+        if lower.hasSuffix(".gguf") || head.starts(with: Array("GGUF".utf8)) { return try GGUFReader.open(path, file: file) }
         // safetensors has no magic: an 8-byte length, then the JSON header.
         if head.count == 9 && head[8] == UInt8(ascii: "{") { return try SafetensorsReader.open(path, file: file) }
         throw TensorFileError.unsupportedFormat(path: path)
