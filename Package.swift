@@ -44,7 +44,8 @@ let package = Package(
         ),
         .testTarget(
             name: "QuantScopeCLITests",
-            dependencies: ["QuantEngine", "quantscope"]
+            dependencies: ["QuantEngine", "quantscope"],
+            exclude: ["Corpus"]
         ),
     ]
 )

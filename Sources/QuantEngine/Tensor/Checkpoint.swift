@@ -46,6 +46,9 @@ public final class Checkpoint: @unchecked Sendable {
         let file = try MappedFile(path: path)
         let head = Array(file.bytes.prefix(9))
         if lower.hasSuffix(".gguf") || head.starts(with: Array("GGUF".utf8)) { return try GGUFReader.open(path, file: file) }
+        if lower.hasSuffix(".npz") { return try NPZReader.open(path, file: file) }
+        if lower.hasSuffix(".npy") || head.starts(with: NPYHeader.magic) { return try NPYReader.open(path, file: file) }
+        if head.starts(with: NPZReader.zipMagic) || head.starts(with: NPZReader.emptyZipMagic) { return try NPZReader.open(path, file: file) }
         // safetensors has no magic: an 8-byte length, then the JSON header.
         if head.count == 9 && head[8] == UInt8(ascii: "{") { return try SafetensorsReader.open(path, file: file) }
         throw TensorFileError.unsupportedFormat(path: path)
@@ -69,13 +72,15 @@ public final class Checkpoint: @unchecked Sendable {
     public func load(_ info: TensorInfo) throws(TensorFileError) -> Tensor {
         guard info.isDecodable else { throw .unsupportedDType(path: filePath(of: info), tensor: info.name, dtype: info.dtype) }
         let store = files[info.fileIndex]
-        guard info.offset >= 0, info.byteCount >= 0, info.offset <= store.bytes.count - info.byteCount else {
+        let bytes = store.bytes
+        if bytes.isEmpty && info.byteCount > 0, let failure = store.failure { throw failure }
+        guard info.offset >= 0, info.byteCount >= 0, info.offset <= bytes.count - info.byteCount else {
             throw .truncated(path: store.path, what: "tensor '\(info.name)'", needed: info.byteCount,
-                             available: max(0, store.bytes.count - info.offset))
+                             available: max(0, bytes.count - info.offset))
         }
         let count = info.elementCount
         var values = [Float](repeating: 0, count: count)
-        let raw = UnsafeRawBufferPointer(rebasing: store.bytes[info.offset..<(info.offset + info.byteCount)])
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[info.offset..<(info.offset + info.byteCount)])
         values.withUnsafeMutableBufferPointer { out in
             ElementDecoder.decode(info.storage, raw, count: count, bigEndian: info.bigEndian, into: out)
         }
@@ -118,6 +123,12 @@ public final class Checkpoint: @unchecked Sendable {
 public protocol ByteStore: AnyObject, Sendable {
     var path: String { get }
     var bytes: UnsafeRawBufferPointer { get }
+    /// Why `bytes` came back empty (an archive member that failed to inflate).
+    var failure: TensorFileError? { get }
+}
+
+extension ByteStore {
+    public var failure: TensorFileError? { nil }
 }
 
 extension MappedFile: ByteStore {}

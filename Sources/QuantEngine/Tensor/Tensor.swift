@@ -17,8 +17,26 @@ public struct Tensor: Sendable {
     public var count: Int { values.count }
     public var rank: Int { shape.count }
 
-    /// The product of the dimensions (1 for a scalar of shape []).
-    public static func elementCount(_ shape: [Int]) -> Int { shape.reduce(1, *) }
+    /// The product of the dimensions (1 for a scalar of shape []). Readers
+    /// have checked that the product of the non-zero dimensions fits an Int,
+    /// so a zero anywhere gives 0 without overflowing on the others.
+    public static func elementCount(_ shape: [Int]) -> Int {
+        shape.contains(0) ? 0 : shape.reduce(1, *)
+    }
+
+    /// The product of the non-zero dimensions, or nil when it overflows: what
+    /// readers check before trusting a shape from a file.
+    public static func checkedElementCount(_ shape: [Int]) -> Int? {
+        var product = 1
+        for dim in shape {
+            guard dim >= 0 else { return nil }
+            if dim == 0 { continue }
+            let (p, overflow) = product.multipliedReportingOverflow(by: dim)
+            if overflow { return nil }
+            product = p
+        }
+        return shape.contains(0) ? 0 : product
+    }
 
     /// The row-major strides in elements.
     public static func strides(_ shape: [Int]) -> [Int] {

@@ -90,14 +90,13 @@ public enum GGUFReader {
                 throw .invalidTensor(path: path, tensor: name, reason: "rank \(rank) is more than ggml's \(maxDimensions)")
             }
             var ne: [Int] = []
-            var elements = 1
             for d in 0..<rank {
                 let dim = try cursor.read(UInt64.self, "dimension \(d) of '\(name)'")
                 guard dim <= UInt64(Int.max) else { throw .invalidTensor(path: path, tensor: name, reason: "dimension \(dim) is too large") }
-                let (product, overflow) = elements.multipliedReportingOverflow(by: Int(dim))
-                guard !overflow else { throw .invalidTensor(path: path, tensor: name, reason: "dimensions \(ne + [Int(dim)]) overflow") }
-                elements = product
                 ne.append(Int(dim))
+            }
+            guard let elements = Tensor.checkedElementCount(ne) else {
+                throw .invalidTensor(path: path, tensor: name, reason: "dimensions \(ne) overflow")
             }
             let typeID = try cursor.read(UInt32.self, "the type of '\(name)'")
             guard let type = GGMLType.withID(typeID) else {

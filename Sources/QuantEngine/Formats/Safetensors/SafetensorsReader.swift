@@ -102,15 +102,14 @@ public enum SafetensorsReader {
             throw .invalidTensor(path: path, tensor: name, reason: "missing \"shape\"")
         }
         var shape: [Int] = []
-        var elements = 1
         for item in shapeItems {
             guard let dim = item.intValue, dim >= 0 else {
                 throw .invalidTensor(path: path, tensor: name, reason: "shape \(item.serialized(pretty: false)) is not a non-negative integer")
             }
-            let (product, overflow) = elements.multipliedReportingOverflow(by: dim)
-            guard !overflow else { throw .invalidTensor(path: path, tensor: name, reason: "shape \(shapeItems.map { $0.serialized(pretty: false) }) overflows") }
-            elements = product
             shape.append(dim)
+        }
+        guard let elements = Tensor.checkedElementCount(shape) else {
+            throw .invalidTensor(path: path, tensor: name, reason: "shape \(shape) overflows")
         }
         guard let offsets = member.value["data_offsets"]?.arrayValue, offsets.count == 2,
               let begin = offsets[0].intValue, let end = offsets[1].intValue, begin >= 0, end >= 0 else {
