@@ -111,6 +111,8 @@ write("gguf_rank_too_large.gguf", gguf(kvs=arch, tensors=[("w", [1] * 9, 0, 0)],
 write("gguf_overlapping_tensors.gguf", gguf(kvs=arch, tensors=[("a", [4], 0, 0), ("b", [4], 0, 0)], data=F32x4), "overlaps", tensor="a")
 write("gguf_block_not_multiple.gguf", gguf(kvs=arch, tensors=[("w", [10, 1], 2, 0)], data=b"\x00" * 64), "block size")
 write("gguf_duplicate_tensor.gguf", gguf(kvs=arch, tensors=[("w", [4], 0, 0), ("w", [4], 0, 32)], data=F32x4 * 3), "twice")
+# Found by libFuzzer: a zero dimension hid an overflowing product of the others.
+write("gguf_zero_dim_overflow.gguf", gguf(kvs=arch, tensors=[("w", [0, 1 << 59, 1 << 24, 6], 0, 0)], data=F32x4), "overflow")
 write("gguf_bool_value_2.gguf", gguf(kvs=arch + [("general.flag", 7, b"\x02")], tensors=good_tensor, data=F32x4), "bool")
 
 # --- npy / npz --------------------------------------------------------------
