@@ -35,7 +35,9 @@ let package = Package(
             dependencies: [
                 "QuantEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // `Samples` links to the repository's samples/ so they travel with the binary.
+            resources: [.copy("Samples")]
         ),
         .testTarget(
             name: "QuantEngineTests",

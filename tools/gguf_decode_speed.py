@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Time gguf-py's block decoders (`gguf.quants.dequantize`) per ggml type.
 
-The Swift side of the comparison is `GGMLBlockDecoding.benchmark(type:blocks:repeats:)`
-in QuantEngine (single- and two-threaded); this script prints the numpy side only:
+The Swift side is `quantscope bench --decoders --json` (GGMLBlockDecoding.benchmark,
+one thread and all threads), run from --binary when it exists, printed side by side:
 
     python3 tools/gguf_decode_speed.py [--values 16777216] [--repeats 5] [--types Q4_K,Q8_0]
 
@@ -16,6 +16,8 @@ decoder on many blocks; `--raw` leaves the scale fields as random bytes too, so 
 dump covers NaN, infinite and subnormal scales.
 """
 import argparse
+import json
+import subprocess
 import importlib.metadata
 import math
 import time
@@ -99,6 +101,7 @@ def main():
     ap.add_argument("--dump", type=Path, help="write blocks and expected floats here instead of timing")
     ap.add_argument("--dump-blocks", type=int, default=4096, help="blocks per type in --dump")
     ap.add_argument("--raw", action="store_true", help="--dump: leave scale fields random too")
+    ap.add_argument("--binary", default=".build/release/quantscope", help="quantscope to compare (bench --decoders)")
     args = ap.parse_args()
     names = [t.strip().upper() for t in args.types.split(",") if t.strip()]
 
@@ -114,8 +117,12 @@ def main():
             print(f"{name}: {args.dump_blocks} blocks, {deq.size} values")
         return
 
-    print(f"gguf-py {importlib.metadata.version('gguf')}, numpy {np.__version__}, rows of {args.row} values")
-    print(f"{'type':8} {'values':>10} {'ms':>9} {'M values/s':>11}")
+    ours = {}
+    if Path(args.binary).exists():
+        out = subprocess.run([args.binary, "bench", "--decoders", "--json"], check=True, capture_output=True, text=True).stdout
+        ours = {d["type"]: d for d in json.loads(out)["decoders"]}
+    print(f"gguf-py {importlib.metadata.version('gguf')}, numpy {np.__version__}, rows of {args.row} values; quantscope: {args.binary}")
+    print(f"{'type':8} {'values':>10} {'ms':>9} {'gguf-py M/s':>12} {'ours 1 thr':>11} {'ours all':>9} {'x (1 thr)':>10}")
     for name in names:
         bs, _ = GGML_QUANT_SIZES[QT[name]]
         n_values = SLOW.get(name, args.values)
@@ -124,7 +131,13 @@ def main():
         blocks = random_blocks(rng, name, n_blocks)
         ms = median_ms(lambda: dequantize(blocks, name, args.row), args.repeats)
         values = n_blocks * bs
-        print(f"{name:8} {values:>10} {ms:>9.1f} {values / ms / 1e3:>11.0f}")
+        ref = values / ms / 1e3
+        mine = ours.get(name)
+        if mine:
+            one, allt = mine["mvalues_per_s_1_thread"], mine["mvalues_per_s_all_threads"]
+            print(f"{name:8} {values:>10} {ms:>9.1f} {ref:>12.0f} {one:>11.0f} {allt:>9.0f} {one / ref:>9.1f}x")
+        else:
+            print(f"{name:8} {values:>10} {ms:>9.1f} {ref:>12.0f}")
 
 
 if __name__ == "__main__":

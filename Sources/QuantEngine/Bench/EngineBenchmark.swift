@@ -17,6 +17,28 @@ public enum EngineBenchmark {
         public var ratioToCopy: Double
     }
 
+    /// One block type's decode speed.
+    public struct DecoderResult: Sendable {
+        public var type: String
+        public var values: Int
+        /// Million values per second on one core, and split over every core.
+        public var singleThread: Double
+        public var allThreads: Double
+    }
+
+    /// Decode speed of every GGML block type with a decoder: 16M values each
+    /// (64 MiB of output, larger than the caches).
+    public static func decoders(values: Int = 1 << 24, repeats: Int = 5, only: String? = nil) -> [DecoderResult] {
+        GGMLType.all.filter { GGMLBlockDecoding.supports($0) && $0.blockSize > 1 && (only == nil || $0.name == only) }.map { type in
+            let blocks = values / type.blockSize
+            let count = blocks * type.blockSize
+            let one = GGMLBlockDecoding.benchmark(type: type, blocks: blocks, repeats: repeats, parallel: false)
+            let all = GGMLBlockDecoding.benchmark(type: type, blocks: blocks, repeats: repeats, parallel: true)
+            return DecoderResult(type: type.name, values: count, singleThread: Double(count) / one / 1000,
+                                 allThreads: Double(count) / all / 1000)
+        }
+    }
+
     public struct Report: Sendable {
         public var machine: String
         public var copyMilliseconds: Double

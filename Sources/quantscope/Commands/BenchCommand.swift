@@ -17,14 +17,22 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Timed runs per case (the median is reported).")
     var repeats = 11
 
-    @Option(name: .long, help: ArgumentHelp("Time only this scheme (for profiling).", visibility: .hidden))
+    @Option(name: .long, help: ArgumentHelp("Time only this scheme or block type (for profiling).", visibility: .hidden))
     var only: String?
+
+    @Flag(name: .long, help: "Time only the GGUF block decoders (million values/s, one core and all cores).")
+    var decoders = false
 
     func run() throws {
         guard repeats >= 1 else { throw UsageError("--repeats must be at least 1") }
         #if DEBUG
         FileHandle.standardError.write(Data("quantscope: note: this is a debug build; bench figures need `swift build -c release`\n".utf8))
         #endif
+        if decoders {
+            let results = EngineBenchmark.decoders(repeats: min(repeats, 5), only: only)
+            print(json ? BenchCommand.json(results).serialized() : BenchCommand.table(results))
+            return
+        }
         let report = EngineBenchmark.run(repeats: repeats, only: only) { name in
             if !json { FileHandle.standardError.write(Data("  timing \(name)…\r".utf8)) }
         }
@@ -61,6 +69,30 @@ struct BenchCommand: ParsableCommand {
         }
         lines.append("")
         lines.append("each: quantize + dequantize + all metrics, median of runs, 4096×4096 float32 N(0,1)")
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ results: [EngineBenchmark.DecoderResult]) -> JSONValue {
+        .object([
+            .init("machine", .string(EngineBenchmark.machineDescription())),
+            .init("decoders", .array(results.map { r in
+                .object([
+                    .init("type", .string(r.type)),
+                    .init("values", .integer(Int64(r.values))),
+                    .init("mvalues_per_s_1_thread", .number(r.singleThread.rounded())),
+                    .init("mvalues_per_s_all_threads", .number(r.allThreads.rounded())),
+                ])
+            })),
+        ])
+    }
+
+    static func table(_ results: [EngineBenchmark.DecoderResult]) -> String {
+        var lines = ["machine   \(EngineBenchmark.machineDescription())", "", "type       M values/s (1 thread)   (all threads)"]
+        for r in results {
+            lines.append(r.type.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%22.0f %15.0f", r.singleThread, r.allThreads))
+        }
+        lines.append("")
+        lines.append("decode to float32 of 16M values (64 MiB out) of seeded random blocks, median")
         return lines.joined(separator: "\n")
     }
 
