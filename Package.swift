@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "quantscope", targets: ["quantscope"]),
         .library(name: "QuantEngine", targets: ["QuantEngine"]),
+        .library(name: "QuantScopeUI", targets: ["QuantScopeUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,10 +31,17 @@ let package = Package(
             dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: engineFlags
         ),
+        // The explorer's model, views and widgets: pure Swift, rendered into cell buffers.
+        .target(name: "QuantScopeUI", dependencies: ["QuantEngine"]),
+        // The system's ncursesw; only NcursesBackend imports it.
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "NcursesBackend", dependencies: ["CNcursesw", "QuantScopeUI"]),
         .executableTarget(
             name: "quantscope",
             dependencies: [
                 "QuantEngine",
+                "QuantScopeUI",
+                "NcursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // `Samples` links to the repository's samples/ so they travel with the binary.
@@ -43,6 +51,11 @@ let package = Package(
             name: "QuantEngineTests",
             dependencies: ["QuantEngine"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "QuantScopeUITests",
+            dependencies: ["QuantScopeUI", "QuantEngine"],
+            resources: [.copy("Golden")]
         ),
         .testTarget(
             name: "QuantScopeCLITests",

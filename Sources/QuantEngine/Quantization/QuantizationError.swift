@@ -8,6 +8,8 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
     case axisOutOfRange(axis: Int, rank: Int)
     case granularityNotSupported(scheme: String, granularity: String, allowed: String)
     case rowLengthNotMultiple(scheme: String, rowLength: Int, block: Int)
+    /// The caller's `WorkToken` was cancelled before the work finished.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
             return "scheme \(scheme) does not take granularity \(granularity) (it uses \(allowed))"
         case .rowLengthNotMultiple(let scheme, let rowLength, let block):
             return "scheme \(scheme) needs the last axis to be a multiple of \(block); this tensor's is \(rowLength)"
+        case .cancelled:
+            return "cancelled"
         }
     }
 }

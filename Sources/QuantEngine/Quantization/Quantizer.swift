@@ -7,36 +7,43 @@ public enum Quantizer {
     ///     float schemes; group:64 for nf4/fp4; group:32 for MX and GGUF).
     ///   - clip: the fraction of each group's range to keep, in (0, 1]; values
     ///     beyond it saturate. GGUF blocks ignore it.
+    ///   - token: cancels the work (throwing `.cancelled`) and reports progress.
     ///   - previous: a result that is no longer needed; its code and value
     ///     buffers are reused when the sizes match, which saves the page
     ///     faults of fresh 100 MB allocations on every recompute.
     /// - Throws: `QuantizationError` when the scheme cannot use the granularity
     ///   on this shape (a usage error).
     public static func quantize(_ tensor: Tensor, scheme: Scheme, granularity: Granularity? = nil,
-                                clip: Float = 1, recycling previous: consuming QuantizedTensor? = nil) throws(QuantizationError) -> QuantizedTensor {
+                                clip: Float = 1, token: WorkToken? = nil,
+                                recycling previous: consuming QuantizedTensor? = nil) throws(QuantizationError) -> QuantizedTensor {
         let granularity = granularity ?? scheme.defaultGranularity
         try scheme.validate(granularity, shape: tensor.shape)
         let clip = clip > 0 && clip <= 1 ? clip : 1
         var buffers = Buffers(recycling: consume previous, count: tensor.count)
         switch scheme {
         case .integer(let s):
-            return try run(AffineCodec(scheme: s, clip: clip), tensor, scheme, granularity, clip, &buffers)
+            return try run(AffineCodec(scheme: s, clip: clip), tensor, scheme, granularity, clip, token, &buffers)
         case .float(let f):
-            return try run(FloatCodec(format: f, rule: .amaxOverMaxFinite, clip: clip), tensor, scheme, granularity, clip, &buffers)
+            return try run(FloatCodec(format: f, rule: .amaxOverMaxFinite, clip: clip), tensor, scheme, granularity, clip, token, &buffers)
         case .microscaling(let f):
-            return try run(FloatCodec(format: f, rule: .microscaling, clip: clip), tensor, scheme, granularity, clip, &buffers)
+            return try run(FloatCodec(format: f, rule: .microscaling, clip: clip), tensor, scheme, granularity, clip, token, &buffers)
         case .nf4:
-            return try run(LevelCodec.nf4.with(clip: clip), tensor, scheme, granularity, clip, &buffers, flatten: true)
+            return try run(LevelCodec.nf4.with(clip: clip), tensor, scheme, granularity, clip, token, &buffers, flatten: true)
         case .bnbFP4:
-            return try run(LevelCodec.bnbFP4.with(clip: clip), tensor, scheme, granularity, clip, &buffers, flatten: true)
+            return try run(LevelCodec.bnbFP4.with(clip: clip), tensor, scheme, granularity, clip, token, &buffers, flatten: true)
         case .gguf(let block):
             let layout = try GroupLayout(shape: tensor.shape, granularity: granularity)
-            return GGUFBlockQuantizer.quantize(tensor, block: block, layout: layout)
+            token?.expect(tensor.count)
+            let result = GGUFBlockQuantizer.quantize(tensor, block: block, layout: layout)
+            if token?.isCancelled == true { throw .cancelled }
+            token?.advance(tensor.count)
+            return result
         }
     }
 
     private static func run<C: ElementCodec>(_ codec: C, _ tensor: Tensor, _ scheme: Scheme, _ granularity: Granularity,
-                                             _ clip: Float, _ buffers: inout Buffers, flatten: Bool = false) throws(QuantizationError) -> QuantizedTensor {
+                                             _ clip: Float, _ token: WorkToken?, _ buffers: inout Buffers,
+                                             flatten: Bool = false) throws(QuantizationError) -> QuantizedTensor {
         // nf4/fp4 blocks run over the flattened tensor (SPEC §4).
         let layoutShape = flatten ? [tensor.count] : tensor.shape
         let layout = try GroupLayout(shape: layoutShape, granularity: granularity)
@@ -45,10 +52,11 @@ public enum Quantizer {
         let output = tensor.values.withUnsafeBufferPointer { x in
             codes.withUnsafeMutableBufferPointer { c in
                 values.withUnsafeMutableBufferPointer { v in
-                    SegmentQuantizer(codec: codec, layout: layout).run(x, codes: c, values: v)
+                    SegmentQuantizer(codec: codec, layout: layout, token: token).run(x, codes: c, values: v)
                 }
             }
         }
+        if token?.isCancelled == true { throw .cancelled }
         return QuantizedTensor(
             scheme: scheme, granularity: granularity, shape: tensor.shape, clip: clip, codes: codes,
             scales: output.parameters.map(codec.scale), zeroPoints: output.parameters.map(codec.zeroPoint),

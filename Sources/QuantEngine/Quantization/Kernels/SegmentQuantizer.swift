@@ -15,6 +15,9 @@
 struct SegmentQuantizer<Codec: ElementCodec> {
     let codec: Codec
     let layout: GroupLayout
+    /// Cancels between groups or pieces (the output is then incomplete and
+    /// the caller throws) and counts finished elements for progress.
+    var token: WorkToken? = nil
 
     struct Output {
         var parameters: [Codec.Parameters]
@@ -35,6 +38,7 @@ struct SegmentQuantizer<Codec: ElementCodec> {
             return Output(parameters: [], metrics: MetricsAccumulator(), groupSquaredError: [], groupNonfinite: [])
         }
         let io = IO(x: base, codes: codeBase, values: valueBase)
+        token?.expect(layout.count * (layout.segmentsAreGroups && layout.groupCount > 1 ? 1 : 2))
         if layout.segmentsAreGroups && layout.groupCount > 1 && layout.count / layout.groupCount <= Self.fusedGroupLimit {
             return runFused(io)
         }
@@ -61,7 +65,9 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                     let slots = UnsafeSendable((params, sse, nf))
                     return Parallel.map(count: groups, minimumChunk: max(1, (1 << 15) / averageGroup)) { range -> MetricsAccumulator in
                         var sums = RunningSums()
+                        var sinceReport = 0
                         for g in range {
+                            if token?.isCancelled == true { break }
                             let seg = layout.segment(g)
                             let r = SegmentQuantizer.range(io.x + seg.start, count: seg.length)
                             let p = codec.parameters(lo: r.lo, hi: r.hi)
@@ -69,7 +75,10 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                             slots.value.1[g] = encode(io, start: seg.start, count: seg.length, p, careful: r.nonfinite > 0,
                                                       wide: SegmentQuantizer.needsWideSums(lo: r.lo, hi: r.hi), into: &sums)
                             slots.value.2[g] = r.nonfinite
+                            sinceReport += seg.length
+                            if sinceReport >= 1 << 18 { token?.advance(sinceReport); sinceReport = 0 }
                         }
+                        token?.advance(sinceReport)
                         return sums.finish()
                     }
                 }
@@ -77,20 +86,32 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         }
         var metrics = MetricsAccumulator()
         for part in parts { metrics.merge(part) }
+        if token?.isCancelled == true {
+            return Output(parameters: [], metrics: metrics, groupSquaredError: [], groupNonfinite: [])
+        }
         return Output(parameters: parameters.map { $0! }, metrics: metrics, groupSquaredError: squaredError, groupNonfinite: nonfinite)
     }
 
     // MARK: Two-phase
 
-    /// The pieces of segments that fall inside a flat range, in order.
+    /// The pieces of segments that fall inside a flat range, in order, cut to
+    /// at most 64K elements so cancellation and progress stay responsive.
     private func forEachPiece(in flat: Range<Int>, _ body: (_ start: Int, _ count: Int, _ group: Int) -> Void) {
         guard !flat.isEmpty else { return }
+        let maxPiece = 1 << 16
         var s = segmentIndex(containing: flat.lowerBound)
         while s < layout.segmentCount {
+            if token?.isCancelled == true { return }
             let seg = layout.segment(s)
             if seg.start >= flat.upperBound { break }
-            let lower = max(seg.start, flat.lowerBound), upper = min(seg.start + seg.length, flat.upperBound)
-            if upper > lower { body(lower, upper - lower, seg.group) }
+            var lower = max(seg.start, flat.lowerBound)
+            let upper = min(seg.start + seg.length, flat.upperBound)
+            while lower < upper {
+                let end = min(upper, lower + maxPiece)
+                body(lower, end - lower, seg.group)
+                token?.advance(end - lower)
+                lower = end
+            }
             s += 1
         }
     }
