@@ -30,7 +30,6 @@ public struct Histogram: Sendable, Equatable {
 
     /// Bins `values` over `range`, or over [min, max] of the finite values when nil.
     public init(_ values: UnsafeBufferPointer<Float>, bins: Int, range: ClosedRange<Float>? = nil) {
-        precondition(bins >= 1)
         let bounds: ClosedRange<Float>
         if let range {
             bounds = range
@@ -38,14 +37,27 @@ public struct Histogram: Sendable, Equatable {
             let summary = TensorSummary(values)
             bounds = summary.min...summary.max
         }
+        self.init(count: values.count, bins: bins, range: bounds) { values[$0] }
+    }
+
+    /// Bins the differences x − y (an error histogram) without storing them.
+    public init(_ x: UnsafeBufferPointer<Float>, minus y: UnsafeBufferPointer<Float>, bins: Int, range: ClosedRange<Float>) {
+        precondition(x.count == y.count)
+        self.init(count: x.count, bins: bins, range: range) { x[$0].isFinite ? x[$0] - y[$0] : .nan }
+    }
+
+    /// The counting pass, parallel, with per-worker counts merged after.
+    @inline(__always)
+    private init(count n: Int, bins: Int, range bounds: ClosedRange<Float>, value: (Int) -> Float) {
+        precondition(bins >= 1)
         let lo = bounds.lowerBound, hi = bounds.upperBound
         let scale = hi > lo ? Double(bins) / (Double(hi) - Double(lo)) : 0
         struct Part { var counts: [Int]; var below = 0, above = 0, bad = 0, lo = Float.infinity, hi = -Float.infinity }
-        let parts = Parallel.map(count: values.count, minimumChunk: 1 << 16) { range -> Part in
+        let parts = Parallel.map(count: n, minimumChunk: 1 << 16) { range -> Part in
             var p = Part(counts: [Int](repeating: 0, count: bins))
             p.counts.withUnsafeMutableBufferPointer { counts in
                 for i in range {
-                    let v = values[i]
+                    let v = value(i)
                     if !v.isFinite { p.bad += 1; continue }
                     p.lo = Swift.min(p.lo, v)
                     p.hi = Swift.max(p.hi, v)
@@ -73,5 +85,25 @@ public struct Histogram: Sendable, Equatable {
         }
         observedMin = seenLow.isFinite ? seenLow : 0
         observedMax = seenHigh.isFinite ? seenHigh : 0
+    }
+
+    /// Re-bins into `bins` equal bins over the same range, spreading each
+    /// source bin's count over the target bins it overlaps (for drawing a
+    /// fine histogram at a screen's width).
+    public func rebinned(_ bins: Int) -> [Double] {
+        guard bins > 0 else { return [] }
+        var out = [Double](repeating: 0, count: bins)
+        let ratio = Double(bins) / Double(counts.count)
+        for (i, c) in counts.enumerated() where c > 0 {
+            let start = Double(i) * ratio, end = Double(i + 1) * ratio
+            var position = start
+            while position < end - 1e-12 {
+                let target = min(bins - 1, Int(position))
+                let next = min(end, Double(target + 1))
+                out[target] += Double(c) * (next - position) / ratio
+                position = next
+            }
+        }
+        return out
     }
 }

@@ -1,0 +1,165 @@
+/// Questions the explorer asks about a quantization result: which values a
+/// group can represent, how many codes are used, what was clipped, and how
+/// the error spreads over rows.
+extension QuantizedTensor {
+    /// Every value group `g` can dequantize to, ascending and without repeats:
+    /// the quantization grid drawn over a histogram.
+    public func levels(group g: Int) -> [Float] {
+        guard g >= 0 && g < scales.count else { return [] }
+        let s = scales[g]
+        var values: [Float]
+        switch scheme {
+        case .integer(let i):
+            let z = Float(zeroPoints?[g] ?? 0)
+            values = (i.qmin...i.qmax).map { s * (Float($0) - z) }
+        case .float(let f), .microscaling(let f):
+            values = (0..<UInt32(f.codeCount)).map { f.decode($0) }.filter(\.isFinite).map { $0 * s }
+        case .nf4:
+            values = LevelCodec.nf4Levels.map { $0 * s }
+        case .bnbFP4:
+            values = LevelCodec.fp4Levels.map { $0 * s }
+        case .gguf(let b):
+            let m = mins?[g] ?? 0
+            switch b {
+            case .q4_0: values = (0..<16).map { s * Float($0 - 8) }
+            case .q5_0: values = (0..<32).map { s * Float($0 - 16) }
+            case .q4_1: values = (0..<16).map { s * Float($0) + m }
+            case .q5_1: values = (0..<32).map { s * Float($0) + m }
+            case .q8_0: values = (-128...127).map { Float($0) * s }
+            }
+        }
+        var unique: [Float] = []
+        for v in values.sorted() where unique.last != v { unique.append(v == 0 ? 0 : v) }
+        return unique
+    }
+
+    /// How many codes of the scheme's 2^B exist (integer schemes: qmax − qmin + 1).
+    public var possibleCodes: Int {
+        switch scheme {
+        case .integer(let i): return i.qmax - i.qmin + 1
+        case .float(let f), .microscaling(let f):
+            return (0..<UInt32(f.codeCount)).filter { f.decode($0).isFinite }.count
+        case .nf4, .bnbFP4: return 16
+        case .gguf(let b): return 1 << b.codeBits
+        }
+    }
+
+    /// How often each code (by its low byte) occurs: 256 counts.
+    public func codeUsage() -> [Int] {
+        let parts = codes.withUnsafeBufferPointer { c in
+            Parallel.map(count: c.count, minimumChunk: 1 << 18) { range -> [Int] in
+                var counts = [Int](repeating: 0, count: 256)
+                counts.withUnsafeMutableBufferPointer { out in
+                    for i in range { out[Int(c[i])] += 1 }
+                }
+                return counts
+            }
+        }
+        var total = [Int](repeating: 0, count: 256)
+        for part in parts { for k in 0..<256 { total[k] += part[k] } }
+        return total
+    }
+
+    /// The number of distinct codes that occur.
+    public func usedCodeCount() -> Int { codeUsage().filter { $0 > 0 }.count }
+
+    /// The grid of a group whose scale is 1 and zero-point 0, ascending: every
+    /// group's levels are these mapped by `map(_:group:)`.
+    var unitLevels: [Float] {
+        var copy = self
+        copy.scales = [1]
+        copy.zeroPoints = zeroPoints == nil ? nil : [0]
+        copy.mins = mins == nil ? nil : [0]
+        return copy.levels(group: 0)
+    }
+
+    /// A unit level placed in group `g`: S·(u − Z) for integer schemes, S·u + m otherwise.
+    @inline(__always)
+    func map(_ unit: Float, group g: Int) -> Float {
+        switch scheme {
+        case .integer: return scales[g] * (unit - Float(zeroPoints?[g] ?? 0))
+        default: return scales[g] * unit + (mins?[g] ?? 0)
+        }
+    }
+
+    /// Finite elements beyond their group's grid by more than half its end
+    /// step — saturated rather than rounded — below and above.
+    public func clippedCounts(original x: [Float]) -> (below: Int, above: Int) {
+        precondition(x.count == codes.count)
+        let unit = unitLevels
+        guard unit.count > 1 else { return (0, 0) }
+        // Half an end step beyond the end levels, in unit terms.
+        let lowUnit = unit[0] - (unit[1] - unit[0]) / 2
+        let highUnit = unit[unit.count - 1] + (unit[unit.count - 1] - unit[unit.count - 2]) / 2
+        let parts = x.withUnsafeBufferPointer { xs in
+            Parallel.map(count: layout.segmentCount, minimumChunk: 64) { range -> (Int, Int) in
+                var below = 0, above = 0
+                for s in range {
+                    let seg = layout.segment(s)
+                    let lo = map(lowUnit, group: seg.group), hi = map(highUnit, group: seg.group)
+                    for i in seg.start..<(seg.start + seg.length) {
+                        let v = xs[i]
+                        if v < lo { below += 1 } else if v > hi { above += 1 }
+                    }
+                }
+                return (below, above)
+            }
+        }
+        return parts.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
+    }
+
+    /// Mean squared error of each of `rows` equal runs of the flattened
+    /// tensor (a [out, in] weight's output channels), over finite elements.
+    public func rowMeanSquaredError(original x: [Float], rows: Int) -> [Double] {
+        ErrorMetrics.rowMeanSquaredError(x, dequantized, rows: rows)
+    }
+
+    /// Where group `g`'s range came from: the flat index of
+    /// the group's largest |x| (symmetric and float schemes), or of its
+    /// minimum and maximum (asymmetric), so views can mark it.
+    public func rangeSetters(group g: Int, original x: [Float]) -> [Int] {
+        let members = layout.elements(ofGroup: g)
+        var argmin: Int?, argmax: Int?, argabs: Int?
+        for i in members where x[i].isFinite {
+            if argmin.map({ x[i] < x[$0] }) ?? true { argmin = i }
+            if argmax.map({ x[i] > x[$0] }) ?? true { argmax = i }
+            if argabs.map({ abs(x[i]) > abs(x[$0]) }) ?? true { argabs = i }
+        }
+        switch scheme {
+        case .integer(let i) where i.mode != .symmetric:
+            // vmin = min(min x, 0), vmax = max(max x, 0): only a negative
+            // minimum or a positive maximum sets the range.
+            return [argmin.flatMap { x[$0] < 0 ? $0 : nil }, argmax.flatMap { x[$0] > 0 ? $0 : nil }].compactMap { $0 }
+        case .gguf(.q4_1), .gguf(.q5_1):
+            return [argmin, argmax].compactMap { $0 }
+        default:
+            return argabs.map { [$0] } ?? []
+        }
+    }
+}
+
+extension ErrorMetrics {
+    /// Mean squared error of each of `rows` equal runs of two buffers, over
+    /// finite originals (0 for a run with none).
+    public static func rowMeanSquaredError(_ x: [Float], _ y: [Float], rows: Int) -> [Double] {
+        precondition(x.count == y.count)
+        guard rows > 0, !x.isEmpty else { return [] }
+        let rowLength = x.count / rows
+        guard rowLength > 0 else { return [Double](repeating: 0, count: rows) }
+        return x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                Parallel.map(count: rows, minimumChunk: max(1, (1 << 16) / rowLength)) { range -> [Double] in
+                    range.map { r in
+                        var sum = 0.0, n = 0
+                        for i in (r * rowLength)..<((r + 1) * rowLength) where xs[i].isFinite {
+                            let e = Double(xs[i]) - Double(ys[i])
+                            sum += e * e
+                            n += 1
+                        }
+                        return n > 0 ? sum / Double(n) : 0
+                    }
+                }.flatMap { $0 }
+            }
+        }
+    }
+}

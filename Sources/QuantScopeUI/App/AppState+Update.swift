@@ -1,0 +1,288 @@
+import QuantEngine
+
+/// The explorer's state machine: an event in, a new state and commands out.
+/// Pure (no I/O, no clock), so every key is testable without a terminal.
+extension AppState {
+    /// Applies `event`; returns what the runner must start.
+    public mutating func handle(_ event: AppEvent) -> [AppCommand] {
+        switch event {
+        case .input(.resize(let w, let h)):
+            let wasVisible = errorViewVisible
+            width = w
+            height = h
+            return !wasVisible && errorViewVisible ? compareIfNeeded() : []
+        case .input(.key(let key)):
+            message = nil
+            return handleKey(key)
+        case .input(.mouse(let mouse)):
+            return handleMouse(mouse)
+        case .loaded(let loaded, let g):
+            guard g == generation else { return [] }
+            tensor = loaded
+            loading = nil
+            analysis = nil
+            cursor = 0
+            if settings.channelAxis >= loaded.shape.count { settings.channelAxis = 0 }
+            return requestAnalysis()
+        case .tick(let fraction):
+            progress = fraction
+            spinner += 1
+            return []
+        case .analyzed(let result, let g):
+            guard g == generation else { return [] }
+            analysis = result
+            lastRecompute = result.milliseconds
+            computing = false
+            progress = nil
+            return compareIfNeeded()
+        case .compared(let comparisons, let g):
+            guard g == generation else { return [] }
+            analysis?.comparisons = comparisons
+            comparing = false
+            progress = nil
+            return []
+        case .failed(let text, let g):
+            guard g == generation else { return [] }
+            message = text
+            computing = false
+            comparing = false
+            loading = nil
+            return []
+        }
+    }
+
+    // MARK: Requests
+
+    /// Starts a new analysis of the open tensor with the current settings.
+    mutating func requestAnalysis() -> [AppCommand] {
+        guard let tensor else { return [] }
+        generation += 1
+        computing = true
+        comparing = false
+        return [.analyze(AnalysisRequest(tensor: tensor, settings: settings, wantComparisons: errorViewVisible), generation: generation)]
+    }
+
+    /// Asks for the Error view's comparisons when they are on screen and missing.
+    mutating func compareIfNeeded() -> [AppCommand] {
+        guard errorViewVisible, let tensor, let analysis, analysis.comparisons == nil, !computing, !comparing else { return [] }
+        comparing = true
+        return [.compare(AnalysisRequest(tensor: tensor, settings: settings, wantComparisons: true), generation: generation)]
+    }
+
+    mutating func open(_ ref: TensorRef) -> [AppCommand] {
+        guard files.indices.contains(ref.file), files[ref.file].checkpoint.tensors.indices.contains(ref.tensor) else { return [] }
+        if tensor?.ref == ref { focus = .view; return [] }
+        let info = files[ref.file].checkpoint.tensors[ref.tensor]
+        guard info.isDecodable else {
+            message = "\(info.name): decoding \(info.dtype) is not supported yet"
+            return []
+        }
+        generation += 1
+        loading = ref
+        computing = false
+        focus = .view
+        return [.load(ref, generation: generation)]
+    }
+
+    /// Applies a settings change; recomputes when it changed anything.
+    mutating func change(_ body: (inout QuantSettings) -> Bool, otherwise hint: String) -> [AppCommand] {
+        var next = settings
+        guard body(&next) else {
+            message = hint
+            return []
+        }
+        guard next != settings else { return [] }
+        settings = next
+        return requestAnalysis()
+    }
+
+    // MARK: Keys
+
+    mutating func handleKey(_ key: Key) -> [AppCommand] {
+        if key == .control("c") { quit = true; return [.quit] }
+        if showHelp {
+            switch key {
+            case .escape, .character("?"), .function(1): showHelp = false
+            case .character("q"): quit = true; return [.quit]
+            default: break
+            }
+            return []
+        }
+        if browser.editingFilter { return handleFilterKey(key) }
+        switch key {
+        case .character("q"): quit = true; return [.quit]
+        case .character("?"), .function(1): showHelp = true; return []
+        case .tab, .backTab:
+            focus = focus == .browser && tensor != nil ? .view : .browser
+            return []
+        case .character(let c) where c.isNumber:
+            if let n = c.wholeNumberValue, let v = ViewKind(rawValue: n) {
+                view = v
+                return compareIfNeeded()
+            }
+            return []
+        case .character("L"): logScale.toggle(); return []
+        case .character("s"): return change({ $0.nextScheme(forward: true); return true }, otherwise: "")
+        case .character("S"): return change({ $0.nextScheme(forward: false); return true }, otherwise: "")
+        case .character("+"), .character("="):
+            return change({ $0.changeBits(by: 1) },
+                          otherwise: settings.isInteger ? "already 8 bits" : "bits apply to int schemes; \(settings.scheme) has \(settings.scheme.codeBits)")
+        case .character("-"), .character("_"):
+            return change({ $0.changeBits(by: -1) },
+                          otherwise: settings.isInteger ? "already 2 bits" : "bits apply to int schemes; \(settings.scheme) has \(settings.scheme.codeBits)")
+        case .character("a"):
+            return change({ $0.cycleSymmetry() }, otherwise: "symmetry applies to int schemes; \(settings.scheme) is symmetric around 0")
+        case .character("c"):
+            return change({ $0.cycleGranularity() }, otherwise: "\(settings.scheme) always uses \(settings.granularity(rank: rank))")
+        case .character(">"), .character("."):
+            return change({ $0.changeSize(larger: true) }, otherwise: "largest size already")
+        case .character("<"), .character(","):
+            return change({ $0.changeSize(larger: false) }, otherwise: "smallest size already")
+        case .character("x"):
+            let r = rank
+            return change({ $0.cycleAxis(rank: r) }, otherwise: "a 1-D tensor has one axis")
+        case .character("["):
+            return change({ $0.changeClip(narrower: true) }, otherwise: "narrowest clip already (\(settings.clip))")
+        case .character("]"):
+            return change({ $0.changeClip(narrower: false) }, otherwise: "no clipping already")
+        case .character("p"):
+            settings.cyclePacking()
+            return []
+        case .character("f"):
+            let formats = AppState.bitsFormats
+            bitsFormat = formats[((formats.firstIndex(of: bitsFormat) ?? 0) + 1) % formats.count]
+            return []
+        case .character("m"):
+            if let i = tensor?.summary.argmaxAbs { cursor = i; focus = .view }
+            return []
+        case .character("w"):
+            if let i = worstErrorIndex() { cursor = i; focus = .view }
+            return []
+        case .character("/"):
+            browser.editingFilter = true
+            focus = .browser
+            return []
+        default:
+            return focus == .browser || tensor == nil ? handleBrowserKey(key) : handleCursorKey(key)
+        }
+    }
+
+    /// Formats `f` steps through in the Float-bits view.
+    public static let bitsFormats: [FloatFormat] = [.e4m3fn, .e5m2, .bf16, .fp16, .e2m1, .e2m3, .e3m2, .e4m3fnuz, .e5m2fnuz, .e8m0]
+
+    var rank: Int { tensor?.shape.count ?? 2 }
+
+    mutating func handleFilterKey(_ key: Key) -> [AppCommand] {
+        switch key {
+        case .enter:
+            browser.editingFilter = false
+        case .escape:
+            browser.editingFilter = false
+            browser.filter = ""
+        case .backspace:
+            if !browser.filter.isEmpty { browser.filter.removeLast() }
+        case .character(let c):
+            browser.filter.append(c)
+        default:
+            return []
+        }
+        browser.rebuild(files: files, keep: browser.selectedRef)
+        if browser.rows.isEmpty { message = "no tensor name contains '\(browser.filter)'" }
+        return []
+    }
+
+    mutating func handleBrowserKey(_ key: Key) -> [AppCommand] {
+        let page = max(1, Layout(state: self).browserRows - 1)
+        switch key {
+        case .up, .character("k"): browser.move(by: -1)
+        case .down, .character("j"): browser.move(by: 1)
+        case .pageUp: browser.move(by: -page)
+        case .pageDown: browser.move(by: page)
+        case .home, .character("g"): browser.moveToEnd(false)
+        case .end, .character("G"): browser.moveToEnd(true)
+        case .character("n"): browser.move(by: 1)
+        case .character("N"): browser.move(by: -1)
+        case .escape:
+            if !browser.filter.isEmpty {
+                browser.filter = ""
+                browser.rebuild(files: files, keep: browser.selectedRef)
+            } else if tensor != nil {
+                focus = .view
+            }
+        case .enter, .right, .character("l"):
+            if let ref = browser.selectedRef { return open(ref) }
+        default:
+            break
+        }
+        return []
+    }
+
+    mutating func handleCursorKey(_ key: Key) -> [AppCommand] {
+        guard let t = tensor, t.count > 0 else { return [] }
+        let columns = max(t.columns, 1)
+        let (row, column) = cursorRowColumn
+        func set(_ r: Int, _ c: Int) {
+            let rr = min(max(r, 0), max(t.rows - 1, 0)), cc = min(max(c, 0), columns - 1)
+            cursor = min(rr * columns + cc, t.count - 1)
+        }
+        switch key {
+        case .left, .character("h"): set(row, column - 1)
+        case .right, .character("l"): set(row, column + 1)
+        case .up, .character("k"): set(row - 1, column)
+        case .down, .character("j"): set(row + 1, column)
+        case .pageUp: set(row - 16, column)
+        case .pageDown: set(row + 16, column)
+        case .home: set(row, 0)
+        case .end: set(row, columns - 1)
+        case .character("g"): cursor = 0
+        case .character("G"): cursor = t.count - 1
+        case .escape: focus = .browser
+        case .enter: break
+        default: break
+        }
+        return []
+    }
+
+    /// The element with the largest |x − x̂| under the current analysis.
+    func worstErrorIndex() -> Int? {
+        guard let t = tensor, let a = analysis, a.quantized.dequantized.count == t.count else { return nil }
+        var best = -1.0, index: Int?
+        let x = t.tensor.values, y = a.quantized.dequantized
+        for i in 0..<x.count where x[i].isFinite {
+            let e = abs(Double(x[i]) - Double(y[i]))
+            if e > best { best = e; index = i }
+        }
+        return index
+    }
+
+    // MARK: Mouse
+
+    mutating func handleMouse(_ mouse: MouseEvent) -> [AppCommand] {
+        let layout = Layout(state: self)
+        switch mouse.button {
+        case .scrollUp, .scrollDown:
+            let delta = mouse.button == .scrollUp ? -3 : 3
+            if let b = layout.browser, b.contains(x: mouse.x, y: mouse.y) {
+                browser.move(by: delta)
+            } else if tensor != nil {
+                return handleCursorKey(delta < 0 ? .up : .down)
+            }
+            return []
+        case .left:
+            if layout.tabs.contains(x: mouse.x, y: mouse.y),
+               let hit = layout.tabSpans().first(where: { $0.range.contains(mouse.x) }) {
+                view = hit.view
+                return compareIfNeeded()
+            }
+            if let b = layout.browser, b.inset(1).contains(x: mouse.x, y: mouse.y) {
+                let row = browser.top + (mouse.y - b.y - 1)
+                guard browser.rows.indices.contains(row), let ref = browser.rows[row].ref else { return [] }
+                browser.selected = row
+                focus = .browser
+                return open(ref)
+            }
+            if layout.views.contains(where: { $0.contains(x: mouse.x, y: mouse.y) }) { focus = .view }
+            return []
+        }
+    }
+}

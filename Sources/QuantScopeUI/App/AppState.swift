@@ -1,0 +1,89 @@
+import QuantEngine
+
+/// Everything the explorer shows, in one value. `handle(_:)` (in
+/// `AppState+Update.swift`) turns events into a new state plus commands for
+/// the runner; rendering reads the state and nothing else.
+public struct AppState: Sendable {
+    public var files: [OpenFile]
+    public var browser = BrowserState()
+    public var settings = QuantSettings()
+    public var view: ViewKind = .histogram
+    public var focus: Focus = .browser
+    public var showHelp = false
+    public var logScale = false
+    /// The format the Float-bits view breaks the selected value down in.
+    public var bitsFormat: FloatFormat = .e4m3fn
+    /// The element followed through every view (flat, row-major).
+    public var cursor = 0
+    public var tensor: LoadedTensor?
+    /// The tensor being decoded, when one is.
+    public var loading: TensorRef?
+    public var analysis: Analysis?
+    /// True while an analysis for the current settings is being computed.
+    public var computing = false
+    /// True while the Error view's comparisons are being computed.
+    public var comparing = false
+    /// Bumped on every request; results of older ones are dropped.
+    public var generation = 0
+    /// A message for the status bar (errors, hints); cleared by the next key.
+    public var message: String?
+    /// Fraction of the running work done (nil when idle), and a counter that
+    /// turns the spinner; both set by the runner's ticks.
+    public var progress: Double?
+    public var spinner = 0
+    /// Milliseconds the last analysis took.
+    public var lastRecompute: Double?
+    public var width: Int
+    public var height: Int
+    public var quit = false
+
+    public init(files: [OpenFile], width: Int, height: Int) {
+        self.files = files
+        self.width = width
+        self.height = height
+        browser.rebuild(files: files, keep: nil)
+    }
+
+    /// The smallest terminal everything essential fits in.
+    public static let minimumWidth = 80
+    public static let minimumHeight = 24
+
+    public var isTooSmall: Bool { width < AppState.minimumWidth || height < AppState.minimumHeight }
+
+    /// The open tensor's info, if any.
+    public var openInfo: TensorInfo? { tensor?.info }
+
+    /// The row and column of the cursor in the 2-D picture ([shape[0], rest]).
+    public var cursorRowColumn: (row: Int, column: Int) {
+        guard let t = tensor, t.columns > 0 else { return (0, 0) }
+        return (cursor / t.columns, cursor % t.columns)
+    }
+
+    /// Whether the Error view (or its companion) is on screen, so the
+    /// comparisons are worth computing.
+    public var errorViewVisible: Bool {
+        view == .error || (Layout.showsTwoViews(width: width, height: height) && view.companion == .error)
+    }
+}
+
+/// What happens to the explorer: input, and results coming back from work.
+public enum AppEvent: Sendable {
+    case input(InputEvent)
+    case loaded(LoadedTensor, generation: Int)
+    case analyzed(Analysis, generation: Int)
+    case compared([Analysis.Comparison], generation: Int)
+    case failed(String, generation: Int)
+    /// Sent by the runner while work runs: how far it got.
+    case tick(progress: Double?)
+}
+
+/// What the state asks the runner to do.
+public enum AppCommand: Sendable {
+    /// Decode a tensor (off the UI thread).
+    case load(TensorRef, generation: Int)
+    /// Quantize and analyse (off the UI thread); a newer request cancels it.
+    case analyze(AnalysisRequest, generation: Int)
+    /// Compute the Error view's comparisons.
+    case compare(AnalysisRequest, generation: Int)
+    case quit
+}

@@ -1,0 +1,49 @@
+/// Every key the explorer answers to, with what it does: the `?` overlay
+/// lists exactly these, so the help can never drift from the behaviour
+/// tested in `AppStateTests`.
+public enum KeyMap {
+    public struct Entry: Sendable {
+        public var keys: String
+        public var action: String
+    }
+
+    public struct Section: Sendable {
+        public var title: String
+        public var entries: [Entry]
+    }
+
+    public static let sections: [Section] = [
+        Section(title: "Anywhere", entries: [
+            Entry(keys: "q  Ctrl-C", action: "quit"),
+            Entry(keys: "?  F1", action: "this help (Esc or ? closes it)"),
+            Entry(keys: "Tab  Shift-Tab", action: "focus: tensor list ↔ view"),
+            Entry(keys: "1 … 5", action: "Histogram, Mapping, Error, Packing, Float bits"),
+            Entry(keys: "mouse", action: "click a tensor or a view tab; wheel scrolls"),
+        ]),
+        Section(title: "Tensor list", entries: [
+            Entry(keys: "↑ ↓  j k", action: "move"),
+            Entry(keys: "PgUp PgDn  g G", action: "page, top, bottom"),
+            Entry(keys: "Enter", action: "open the tensor"),
+            Entry(keys: "/  n N", action: "filter by name; next / previous match"),
+            Entry(keys: "Esc", action: "clear the filter"),
+        ]),
+        Section(title: "Element cursor (view focus)", entries: [
+            Entry(keys: "← → ↑ ↓  h l k j", action: "move along the row / across rows"),
+            Entry(keys: "PgUp PgDn  Home End", action: "16 rows; row start / end"),
+            Entry(keys: "g G", action: "first / last element"),
+            Entry(keys: "m  w", action: "jump to max |x| / to the worst error"),
+        ]),
+        Section(title: "Quantization", entries: [
+            Entry(keys: "s  S", action: "next / previous scheme"),
+            Entry(keys: "+  -", action: "more / fewer bits (int schemes)"),
+            Entry(keys: "a", action: "symmetric → asymmetric → unsigned"),
+            Entry(keys: "c", action: "granularity: tensor → channel → group → block"),
+            Entry(keys: ">  <", action: "larger / smaller group (or block)"),
+            Entry(keys: "x", action: "channel axis"),
+            Entry(keys: "[  ]", action: "narrow / widen the clipping range"),
+            Entry(keys: "p", action: "packing layout (Packing view)"),
+            Entry(keys: "f", action: "float format (Float bits view)"),
+            Entry(keys: "L", action: "log scale for histograms"),
+        ]),
+    ]
+}

@@ -1,0 +1,31 @@
+/// The explorer's views, each on a number key.
+public enum ViewKind: Int, CaseIterable, Sendable {
+    case histogram = 1, mapping, error, packing, bits
+
+    public var title: String {
+        switch self {
+        case .histogram: return "Histogram"
+        case .mapping: return "Mapping"
+        case .error: return "Error"
+        case .packing: return "Packing"
+        case .bits: return "Float bits"
+        }
+    }
+
+    /// The view shown beside this one on a wide terminal.
+    public var companion: ViewKind {
+        switch self {
+        case .histogram: return .mapping
+        case .mapping: return .histogram
+        case .error: return .histogram
+        case .packing: return .mapping
+        case .bits: return .mapping
+        }
+    }
+}
+
+/// Which pane arrow keys act on.
+public enum Focus: Sendable, Equatable {
+    case browser
+    case view
+}

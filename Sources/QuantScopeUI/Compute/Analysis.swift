@@ -1,0 +1,46 @@
+import QuantEngine
+
+/// Everything the views show about one quantization of the open tensor,
+/// computed off the UI thread.
+public struct Analysis: Sendable {
+    /// One granularity's result in the Error view's side-by-side table.
+    public struct Comparison: Sendable {
+        public var label: String
+        public var metrics: ErrorMetrics
+        public var rmseOverScale: Double
+        /// Mean squared error of each row (output channel).
+        public var rowError: [Double]
+    }
+
+    public var spelling: String
+    public var quantized: QuantizedTensor
+    public var milliseconds: Double
+    /// How often each code occurs (by its low byte).
+    public var codeUsage: [Int]
+    public var usedCodes: Int
+    public var possibleCodes: Int
+    public var clippedBelow: Int
+    public var clippedAbove: Int
+    /// x − x̂ over finite elements, symmetric around 0.
+    public var errorHistogram: Histogram
+    /// Mean squared error of each row under this quantization.
+    public var rowError: [Double]
+    /// Filled in by a second pass when the Error view is showing.
+    public var comparisons: [Comparison]?
+}
+
+/// What to compute, captured when the settings change.
+public struct AnalysisRequest: Sendable {
+    public var tensor: LoadedTensor
+    public var settings: QuantSettings
+    public var wantComparisons: Bool
+
+    public init(tensor: LoadedTensor, settings: QuantSettings, wantComparisons: Bool) {
+        self.tensor = tensor
+        self.settings = settings
+        self.wantComparisons = wantComparisons
+    }
+
+    public var scheme: Scheme { settings.scheme }
+    public var granularity: Granularity { settings.granularity(rank: tensor.shape.count) }
+}

@@ -1,0 +1,73 @@
+import QuantEngine
+
+/// Computes an `Analysis`: the quantization itself, then the numbers the
+/// views need from it. Pure apart from the clock; cancellable through the token.
+public enum Analyzer {
+    /// The first stage: quantize and everything a frame needs at once.
+    public static func analyze(_ request: AnalysisRequest, token: WorkToken? = nil,
+                               recycling previous: consuming QuantizedTensor? = nil) throws(QuantizationError) -> Analysis {
+        let start = Clock.milliseconds()
+        let x = request.tensor.tensor
+        let q = try Quantizer.quantize(x, scheme: request.scheme, granularity: request.granularity,
+                                       clip: request.settings.clip, token: token, recycling: previous)
+        let quantizeTime = Clock.milliseconds() - start
+        if token?.isCancelled == true { throw .cancelled }
+        let usage = q.codeUsage()
+        let clipped = q.clippedCounts(original: x.values)
+        let errorRange = Float(max(q.metrics.maxAbsError, 1e-30))
+        let errors = errorHistogram(x.values, q.dequantized, range: -errorRange...errorRange)
+        let rows = request.tensor.rows
+        let rowError = q.rowMeanSquaredError(original: x.values, rows: rows)
+        if token?.isCancelled == true { throw .cancelled }
+        _ = quantizeTime
+        return Analysis(spelling: request.settings.spelling(rank: x.shape.count), quantized: q,
+                        milliseconds: Clock.milliseconds() - start, codeUsage: usage,
+                        usedCodes: usage.filter { $0 > 0 }.count, possibleCodes: q.possibleCodes,
+                        clippedBelow: clipped.below, clippedAbove: clipped.above, errorHistogram: errors,
+                        rowError: rowError, comparisons: nil)
+    }
+
+    /// The second stage: the same scheme per tensor, per channel and per
+    /// group (or, for schemes with fixed blocks, the scheme next to int at
+    /// those granularities), for the Error view.
+    public static func comparisons(_ request: AnalysisRequest, token: WorkToken? = nil) throws(QuantizationError) -> [Analysis.Comparison] {
+        let x = request.tensor.tensor
+        let rank = x.shape.count
+        let group = request.settings.groupSize
+        var cases: [(String, Scheme, Granularity)] = []
+        let rows: [Granularity] = [.tensor, .channel(axis: 0), .group(size: group)]
+        if request.settings.granularityIsFixed || request.scheme == .nf4 || request.scheme == .bnbFP4 {
+            cases.append(("\(request.scheme) \(request.granularity)", request.scheme, request.granularity))
+            let bits = request.scheme.codeBits
+            let int = Scheme.integer(IntegerScheme(bits: max(2, min(8, bits)), mode: .symmetric))
+            for g in rows { cases.append(("\(int) \(g)", int, g)) }
+        } else {
+            for g in rows where rank > 0 { cases.append(("\(request.scheme) \(g)", request.scheme, g)) }
+        }
+        var results: [Analysis.Comparison] = []
+        var spare: QuantizedTensor?
+        for (label, scheme, granularity) in cases {
+            if token?.isCancelled == true { throw .cancelled }
+            guard let q = try? Quantizer.quantize(x, scheme: scheme, granularity: granularity, clip: request.settings.clip,
+                                                  token: token, recycling: spare.take()) else {
+                if token?.isCancelled == true { throw .cancelled }
+                continue
+            }
+            results.append(Analysis.Comparison(label: label, metrics: q.metrics, rmseOverScale: q.rmseOverScale,
+                                               rowError: q.rowMeanSquaredError(original: x.values, rows: request.tensor.rows)))
+            spare = q
+        }
+        return results
+    }
+
+    static func errorHistogram(_ x: [Float], _ y: [Float], range: ClosedRange<Float>) -> Histogram {
+        x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in Histogram(xs, minus: ys, bins: 256, range: range) }
+        }
+    }
+}
+
+/// Milliseconds on the monotonic clock.
+public enum Clock {
+    public static func milliseconds() -> Double { EngineBenchmark.now() }
+}

@@ -1,0 +1,80 @@
+/// The parts around the views: top bar, tabs, summary line, status bar.
+enum Chrome {
+    static let spinnerFrames: [Unicode.Scalar] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    /// File, tensor, shape, dtype and the scheme as `quantscope stats` spells it.
+    static func topBar(_ state: AppState, _ rect: Rect, _ theme: Theme, _ buffer: inout CellBuffer) {
+        buffer.fill(rect, with: Cell(" ", style: theme.topBar))
+        var parts = ["quantscope"]
+        if let t = state.tensor {
+            parts += [t.fileName, t.info.name, "\(Format.shape(t.shape)) \(t.info.dtype)", state.settings.spelling(rank: t.shape.count)]
+        } else if let ref = state.loading, state.files.indices.contains(ref.file) {
+            parts += [state.files[ref.file].name, "opening \(state.files[ref.file].checkpoint.tensors[ref.tensor].name)…"]
+        } else {
+            parts += [state.files.map(\.name).joined(separator: ", "), "choose a tensor (Enter)"]
+        }
+        buffer.put(Format.fit(" " + parts.joined(separator: " │ "), rect.width), x: rect.x, y: rect.y, style: theme.topBar)
+    }
+
+    static func tabs(_ state: AppState, _ layout: Layout, _ theme: Theme, _ buffer: inout CellBuffer) {
+        let companion = Layout.showsTwoViews(width: state.width, height: state.height) ? state.view.companion : nil
+        for (view, range) in layout.tabSpans() where range.upperBound <= layout.tabs.maxX {
+            let active = view == state.view || view == companion
+            let label = " \(view.rawValue) \(view.title) "
+            buffer.put(label, x: range.lowerBound, y: layout.tabs.y, style: active ? theme.topBar : theme.muted)
+        }
+    }
+
+    /// Shape, dtype, parameters, min/max/mean/std and the non-finite count.
+    static func summary(_ state: AppState, _ rect: Rect, _ theme: Theme, _ buffer: inout CellBuffer) {
+        guard let t = state.tensor else {
+            buffer.put(Format.fit(" \(state.files.reduce(0) { $0 + $1.checkpoint.tensors.count }) tensors in \(state.files.count) file(s)", rect.width),
+                       x: rect.x, y: rect.y, style: theme.muted)
+            return
+        }
+        let s = t.summary
+        let text = " \(Format.shape(t.shape)) \(t.info.dtype) · \(Format.grouped(t.count)) parameters · min \(Format.number(s.min)) max \(Format.number(s.max)) mean \(Format.number(s.mean)) std \(Format.number(s.std)) · non-finite \(Format.grouped(s.nonfinite))"
+        buffer.put(Format.fit(text, rect.width), x: rect.x, y: rect.y, style: s.nonfinite > 0 ? theme.warning : theme.text)
+    }
+
+    /// Scheme, last recompute time or progress, and key hints.
+    static func statusBar(_ state: AppState, _ rect: Rect, _ theme: Theme, _ buffer: inout CellBuffer) {
+        buffer.fill(rect, with: Cell(" ", style: theme.statusBar))
+        var left: String
+        var style = theme.statusBar
+        if let message = state.message, !message.isEmpty {
+            left = " " + message
+            style = theme.statusBar.with(bold: true)
+        } else if state.loading != nil || state.computing || state.comparing {
+            let frame = spinnerFrames[state.spinner % spinnerFrames.count]
+            let what = state.loading != nil ? "decoding" : (state.computing ? "quantizing" : "comparing granularities")
+            left = " \(frame) \(what)"
+            if let p = state.progress {
+                let cells = 12, filled = Int((p * Double(cells)).rounded())
+                left += " ▕" + String(repeating: "█", count: filled) + String(repeating: "░", count: cells - filled) + "▏ " + Format.percent(p)
+            }
+        } else if let t = state.tensor {
+            left = " " + state.settings.spelling(rank: t.shape.count)
+            if let ms = state.lastRecompute { left += " · recomputed in \(Format.number(ms, digits: 3)) ms" }
+        } else {
+            left = " Enter opens a tensor"
+        }
+        let hints = state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-5 views  q quit "
+        let hintWidth = min(CellBuffer.width(of: hints), max(0, rect.width - CellBuffer.width(of: left) - 2))
+        buffer.put(Format.fit(left, rect.width - hintWidth), x: rect.x, y: rect.y, style: style)
+        if hintWidth > 10 {
+            buffer.put(Format.fit(hints, hintWidth, alignRight: true), x: rect.maxX - hintWidth, y: rect.y, style: theme.statusBar)
+        }
+    }
+
+    /// The message shown instead of everything when the terminal is too small.
+    static func tooSmall(_ state: AppState, _ theme: Theme, _ buffer: inout CellBuffer) {
+        let lines = ["quantscope needs \(AppState.minimumWidth)×\(AppState.minimumHeight)",
+                     "enlarge the window", "(now \(state.width)×\(state.height); q quits)"]
+        let top = max(0, (state.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() {
+            let text = Format.fit(line, state.width)
+            buffer.put(text, x: max(0, (state.width - CellBuffer.width(of: text)) / 2), y: top + i, style: i == 1 ? theme.heading : theme.text)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// Where each part of the screen goes for a terminal size.
+///
+/// ```
+///  ┌ top bar: file · tensor · shape · dtype · scheme ──────────────────┐
+///  │ tensor list │ 1 Histogram 2 Mapping 3 Error 4 Packing 5 Bits      │
+///  │             │ view (two side by side on a wide terminal)         │
+///  │ summary: shape, dtype, parameters, min/max/mean/std, non-finite  │
+///  └ status bar: scheme, last recompute, progress, key hints ──────────┘
+/// ```
+/// Under 100 columns the tensor list shows only while it has focus, so a
+/// view keeps the full width at 80×24.
+public struct Layout: Equatable, Sendable {
+    public var topBar: Rect
+    public var browser: Rect?
+    public var tabs: Rect
+    public var views: [Rect]
+    public var summary: Rect
+    public var statusBar: Rect
+
+    public static let browserWidth = 30
+
+    /// Whether a terminal this size shows two views side by side.
+    public static func showsTwoViews(width: Int, height: Int) -> Bool { width >= 180 && height >= 36 }
+
+    public init(width: Int, height: Int, browserVisible: Bool) {
+        let screen = Rect(x: 0, y: 0, width: width, height: height)
+        let (top, rest) = screen.splitTop(1)
+        let (middle, bottom) = rest.splitBottom(2)
+        topBar = top
+        summary = bottom.row(0)
+        statusBar = bottom.row(1)
+        var body = middle
+        if browserVisible {
+            let (left, right) = body.splitLeft(min(Layout.browserWidth, width / 2))
+            browser = left
+            body = right
+        } else {
+            browser = nil
+        }
+        let (tabsRow, content) = body.splitTop(1)
+        tabs = tabsRow
+        if Layout.showsTwoViews(width: width, height: height) {
+            let (a, b) = content.splitLeft(content.width / 2)
+            views = [a, b]
+        } else {
+            views = [content]
+        }
+    }
+
+    /// The layout for a state: the list shows when wide, or when it has focus.
+    public init(state: AppState) {
+        self.init(width: state.width, height: state.height,
+                  browserVisible: state.width >= 100 || state.focus == .browser || state.tensor == nil)
+    }
+
+    /// The visible rows of the tensor list (inside its border).
+    public var browserRows: Int { max(0, (browser?.height ?? 0) - 2) }
+
+    /// The tab label spans on the tabs row, for drawing and for mouse clicks.
+    public func tabSpans() -> [(view: ViewKind, range: Range<Int>)] {
+        var x = tabs.x + 1
+        return ViewKind.allCases.map { view in
+            let label = " \(view.rawValue) \(view.title) "
+            defer { x += label.count + 1 }
+            return (view, x..<(x + label.count))
+        }
+    }
+}

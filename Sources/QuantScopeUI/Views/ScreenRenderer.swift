@@ -1,0 +1,80 @@
+/// Renders the whole explorer for a state into a cell buffer: pure, so
+/// every screen is testable without a terminal.
+public enum ScreenRenderer {
+    public static func render(_ state: AppState, theme: Theme) -> CellBuffer {
+        var buffer = CellBuffer(width: state.width, height: state.height)
+        if state.isTooSmall {
+            Chrome.tooSmall(state, theme, &buffer)
+            return buffer
+        }
+        let layout = Layout(state: state)
+        Chrome.topBar(state, layout.topBar, theme, &buffer)
+        if let rect = layout.browser { BrowserView.render(state, rect, theme, &buffer) }
+        Chrome.tabs(state, layout, theme, &buffer)
+        let views = layout.views.count > 1 ? [state.view, state.view.companion] : [state.view]
+        for (view, rect) in zip(views, layout.views) {
+            renderView(view, state: state, rect: rect, theme: theme, focused: state.focus == .view && view == state.view, into: &buffer)
+        }
+        Chrome.summary(state, layout.summary, theme, &buffer)
+        Chrome.statusBar(state, layout.statusBar, theme, &buffer)
+        if state.showHelp { HelpOverlay.render(state, theme, &buffer) }
+        return buffer
+    }
+
+    static func renderView(_ view: ViewKind, state: AppState, rect: Rect, theme: Theme, focused: Bool, into buffer: inout CellBuffer) {
+        let inner = Box.draw(rect, title: "\(view.rawValue) \(view.title)", focused: focused, theme: theme, into: &buffer)
+        guard inner.width > 0, inner.height > 0 else { return }
+        guard let context = ViewContext(state: state, theme: theme) else {
+            let text = state.loading != nil ? "decoding the tensor…" : (state.tensor == nil ? "choose a tensor in the list and press Enter" : "quantizing…")
+            buffer.put(Format.fit(text, inner.width), x: inner.x, y: inner.y, style: theme.muted)
+            return
+        }
+        switch view {
+        case .histogram: HistogramView.render(context, inner, &buffer)
+        case .mapping: MappingView.render(context, inner, &buffer)
+        case .error: ErrorView.render(context, inner, &buffer)
+        case .packing: PackingView.render(context, inner, &buffer)
+        case .bits: FloatBitsView.render(context, inner, &buffer)
+        }
+    }
+}
+
+/// What a view needs: the state, the open tensor, its analysis, and the
+/// element under the cursor with its group. Nil until an analysis exists.
+public struct ViewContext {
+    public let state: AppState
+    public let theme: Theme
+    public let tensor: LoadedTensor
+    public let analysis: Analysis
+    /// The element under the cursor (flat index) and its value.
+    public let index: Int
+    public let x: Float
+    /// The group holding it.
+    public let group: Int
+
+    public init?(state: AppState, theme: Theme) {
+        guard let t = state.tensor, let a = state.analysis, a.quantized.codes.count == t.count, t.count > 0 else { return nil }
+        self.state = state
+        self.theme = theme
+        tensor = t
+        analysis = a
+        index = min(max(state.cursor, 0), t.count - 1)
+        x = t.tensor.values[index]
+        group = a.quantized.group(ofElement: index)
+    }
+
+    public var quantized: QuantizedTensor { analysis.quantized }
+    /// x̂ of the cursor's element.
+    public var dequantized: Float { quantized.dequantized[index] }
+    /// The cursor as (row, column) of the [shape[0], rest] picture.
+    public var rowColumn: (row: Int, column: Int) {
+        tensor.columns > 0 ? (index / tensor.columns, index % tensor.columns) : (0, 0)
+    }
+
+    /// "(17, 203)" or "[5]".
+    public var elementLabel: String {
+        tensor.shape.count >= 2 ? "(\(rowColumn.row), \(rowColumn.column))" : "[\(index)]"
+    }
+}
+
+import QuantEngine
