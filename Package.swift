@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(
             name: "QuantScopeUITests",
             dependencies: ["QuantScopeUI", "QuantEngine"],
-            resources: [.copy("Golden")]
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "QuantScopeCLITests",

@@ -44,7 +44,12 @@ public struct BrowserState: Sendable, Equatable {
         if let keep, let i = rows.firstIndex(where: { $0.ref == keep }) {
             selected = i
         } else {
-            selected = rows.firstIndex { $0.ref != nil } ?? 0
+            // Start on the first matrix (a weight is more telling than a bias).
+            let firstMatrix = rows.firstIndex { row in
+                if case .tensor(_, _, _, let shape, let decodable) = row { return decodable && shape.count >= 2 }
+                return false
+            }
+            selected = firstMatrix ?? rows.firstIndex { $0.ref != nil } ?? 0
         }
     }
 

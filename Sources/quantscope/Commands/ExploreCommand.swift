@@ -1,14 +1,51 @@
 import ArgumentParser
+import Foundation
+import NcursesBackend
 import QuantEngine
+import QuantScopeUI
 
 /// `quantscope [FILE]`: the interactive explorer.
 struct ExploreCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "explore", abstract: "Open a checkpoint in the interactive explorer (the default).")
+    static let configuration = CommandConfiguration(
+        commandName: "explore",
+        abstract: "Open a checkpoint in the interactive explorer (the default; no FILE opens the bundled samples)."
+    )
 
     @Argument(help: "A checkpoint to open; the bundled samples when omitted.")
     var file: String?
 
+    @Flag(name: .long, help: "No colours (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(name: .long, help: "Draw ASCII only (automatic when the locale is not UTF-8).")
+    var ascii = false
+
+    @Option(name: .long, help: "Append one JSON line per key to FILE: milliseconds from the key to the frame showing it.")
+    var trace: String?
+
     func run() throws {
-        print(QuantScope.helpMessage())
+        let files = try openFiles()
+        let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let traceLog = try trace.map { path in try TraceLog(path: path) }
+        let terminal: NcursesTerminal
+        do {
+            terminal = try NcursesTerminal(color: color, ascii: ascii)
+        } catch let error as NcursesTerminal.StartError {
+            throw UsageError(error.description)
+        }
+        let theme = Theme.forColors(terminal.capabilities.colors)
+        let state = AppState(files: files, width: terminal.width, height: terminal.height)
+        ExplorerRunner(state: state, backend: terminal, theme: theme, trace: traceLog).run()
+        terminal.stop()
+    }
+
+    /// The checkpoint given, or every bundled sample.
+    func openFiles() throws -> [OpenFile] {
+        if let file { return [OpenFile(checkpoint: try Checkpoint.open(file))] }
+        let paths = BundledSamples.files
+        guard !paths.isEmpty else {
+            throw UsageError("the bundled samples were not found next to the binary; give a FILE (or set QUANTSCOPE_SAMPLES)")
+        }
+        return try paths.map { OpenFile(checkpoint: try Checkpoint.open($0)) }
     }
 }

@@ -1,0 +1,116 @@
+import Foundation
+import QuantEngine
+
+/// Runs loads and analyses off the UI thread, one at a time, and hands the
+/// results back as events. A new analysis cancels the one in flight (its
+/// `WorkToken`), so toggling quickly never queues stale work.
+public final class ComputeWorker: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "quantscope.compute", qos: .userInitiated)
+    private let lock = NSLock()
+    private var inbox: [AppEvent] = []
+    private var inFlight: [WorkToken] = []
+    private var current: WorkToken?
+    private let files: [OpenFile]
+
+    public init(files: [OpenFile]) {
+        self.files = files
+    }
+
+    /// Starts the work a command asks for.
+    public func submit(_ command: AppCommand) {
+        switch command {
+        case .quit:
+            cancelAll()
+        case .load(let ref, let generation):
+            cancelAll()
+            let token = begin()
+            queue.async { [files] in
+                defer { self.finish(token) }
+                let file = files[ref.file]
+                let info = file.checkpoint.tensors[ref.tensor]
+                do throws(TensorFileError) {
+                    let tensor = try file.checkpoint.load(info)
+                    self.post(.loaded(LoadedTensor(ref: ref, info: info, fileName: file.name, tensor: tensor), generation: generation))
+                } catch {
+                    self.post(.failed(error.description, generation: generation))
+                }
+            }
+        case .analyze(let request, let generation):
+            cancelAll()
+            let token = begin()
+            queue.async {
+                defer { self.finish(token) }
+                guard !token.isCancelled else { return }
+                do throws(QuantizationError) {
+                    let analysis = try Analyzer.analyze(request, token: token)
+                    self.post(.analyzed(analysis, generation: generation))
+                } catch .cancelled {
+                    return
+                } catch {
+                    self.post(.failed(error.description, generation: generation))
+                }
+            }
+        case .compare(let request, let generation):
+            let token = begin()
+            queue.async {
+                defer { self.finish(token) }
+                guard !token.isCancelled else { return }
+                if let comparisons = try? Analyzer.comparisons(request, token: token), !token.isCancelled {
+                    self.post(.compared(comparisons, generation: generation))
+                }
+            }
+        }
+    }
+
+    /// The events that arrived since the last call.
+    public func drain() -> [AppEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        let events = inbox
+        inbox.removeAll()
+        return events
+    }
+
+    /// Whether anything is queued or running.
+    public var isBusy: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !inFlight.isEmpty
+    }
+
+    /// How far the running work got (nil when it reports nothing).
+    public var progress: Double? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let current, current.fraction > 0 else { return nil }
+        return current.fraction
+    }
+
+    private func begin() -> WorkToken {
+        let token = WorkToken()
+        lock.lock()
+        inFlight.append(token)
+        current = token
+        lock.unlock()
+        return token
+    }
+
+    private func finish(_ token: WorkToken) {
+        lock.lock()
+        inFlight.removeAll { $0 === token }
+        if current === token { current = inFlight.last }
+        lock.unlock()
+    }
+
+    private func cancelAll() {
+        lock.lock()
+        for token in inFlight { token.cancel() }
+        lock.unlock()
+    }
+
+    private func post(_ event: AppEvent) {
+        lock.lock()
+        inbox.append(event)
+        lock.unlock()
+    }
+}
