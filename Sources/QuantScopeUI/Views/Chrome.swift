@@ -2,18 +2,26 @@
 enum Chrome {
     static let spinnerFrames: [Unicode.Scalar] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
-    /// File, tensor, shape, dtype and the scheme as `quantscope stats` spells it.
+    /// File, tensor, shape, dtype and the scheme as `quantscope stats` spells
+    /// it. The scheme and shape always show; the names give way first.
     static func topBar(_ state: AppState, _ rect: Rect, _ theme: Theme, _ buffer: inout CellBuffer) {
         buffer.fill(rect, with: Cell(" ", style: theme.topBar))
-        var parts = ["quantscope"]
+        var left = ["quantscope"]
+        var right = ""
         if let t = state.tensor {
-            parts += [t.fileName, t.info.name, "\(Format.shape(t.shape)) \(t.info.dtype)", state.settings.spelling(rank: t.shape.count)]
+            left += [t.fileName, t.info.name]
+            right = "\(Format.shape(t.shape)) \(t.info.dtype) │ \(state.settings.spelling(rank: t.shape.count)) "
         } else if let ref = state.loading, state.files.indices.contains(ref.file) {
-            parts += [state.files[ref.file].name, "opening \(state.files[ref.file].checkpoint.tensors[ref.tensor].name)…"]
+            left += [state.files[ref.file].name, "opening \(state.files[ref.file].checkpoint.tensors[ref.tensor].name)…"]
         } else {
-            parts += [state.files.map(\.name).joined(separator: ", "), "choose a tensor (Enter)"]
+            left += [state.files.map(\.name).joined(separator: ", "), "choose a tensor (Enter)"]
         }
-        buffer.put(Format.fit(" " + parts.joined(separator: " │ "), rect.width), x: rect.x, y: rect.y, style: theme.topBar)
+        let rightWidth = min(CellBuffer.width(of: right), rect.width)
+        buffer.put(Format.fit(" " + left.joined(separator: " │ "), rect.width - rightWidth - (rightWidth > 0 ? 1 : 0)),
+                   x: rect.x, y: rect.y, style: theme.topBar)
+        if rightWidth > 0 {
+            buffer.put(Format.fit(right, rightWidth, alignRight: true), x: rect.maxX - rightWidth, y: rect.y, style: theme.topBar)
+        }
     }
 
     static func tabs(_ state: AppState, _ layout: Layout, _ theme: Theme, _ buffer: inout CellBuffer) {
