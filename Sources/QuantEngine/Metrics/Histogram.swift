@@ -37,34 +37,68 @@ public struct Histogram: Sendable, Equatable {
             let summary = TensorSummary(values)
             bounds = summary.min...summary.max
         }
-        self.init(count: values.count, bins: bins, range: bounds) { values[$0] }
+        self.init(source: Values(values: values), bins: bins, range: bounds)
     }
 
     /// Bins the differences x − y (an error histogram) without storing them.
     public init(_ x: UnsafeBufferPointer<Float>, minus y: UnsafeBufferPointer<Float>, bins: Int, range: ClosedRange<Float>) {
         precondition(x.count == y.count)
-        self.init(count: x.count, bins: bins, range: range) { x[$0].isFinite ? x[$0] - y[$0] : .nan }
+        self.init(source: Differences(x: x, y: y), bins: bins, range: range)
+    }
+
+    /// Where the counting pass reads its values; a protocol (not a closure)
+    /// so the pass is specialised for each source.
+    /// One worker's counts.
+    private struct CountingPart {
+        var counts: [Int]
+        var below = 0, above = 0, bad = 0
+        var lo = Float.infinity, hi = -Float.infinity
+    }
+
+    private protocol Source {
+        var count: Int { get }
+        func value(_ i: Int) -> Float
+    }
+
+    private struct Values: Source {
+        let values: UnsafeBufferPointer<Float>
+        var count: Int { values.count }
+        @inline(__always) func value(_ i: Int) -> Float { values[i] }
+    }
+
+    private struct Differences: Source {
+        let x: UnsafeBufferPointer<Float>
+        let y: UnsafeBufferPointer<Float>
+        var count: Int { x.count }
+        @inline(__always) func value(_ i: Int) -> Float { x[i].isFinite ? x[i] - y[i] : .nan }
     }
 
     /// The counting pass, parallel, with per-worker counts merged after.
-    @inline(__always)
-    private init(count n: Int, bins: Int, range bounds: ClosedRange<Float>, value: (Int) -> Float) {
+    private init<S: Source>(source: S, bins: Int, range bounds: ClosedRange<Float>) {
         precondition(bins >= 1)
+        let n = source.count
         let lo = bounds.lowerBound, hi = bounds.upperBound
         let scale = hi > lo ? Double(bins) / (Double(hi) - Double(lo)) : 0
-        struct Part { var counts: [Int]; var below = 0, above = 0, bad = 0, lo = Float.infinity, hi = -Float.infinity }
-        let parts = Parallel.map(count: n, minimumChunk: 1 << 16) { range -> Part in
-            var p = Part(counts: [Int](repeating: 0, count: bins))
+        let parts = Parallel.map(count: n, minimumChunk: 1 << 16) { range -> CountingPart in
+            var p = CountingPart(counts: [Int](repeating: 0, count: bins))
             p.counts.withUnsafeMutableBufferPointer { counts in
+                var seenLow = Float.infinity, seenHigh = -Float.infinity
+                var below = 0, above = 0, bad = 0
+                let lowD = Double(lo)
                 for i in range {
-                    let v = value(i)
-                    if !v.isFinite { p.bad += 1; continue }
-                    p.lo = Swift.min(p.lo, v)
-                    p.hi = Swift.max(p.hi, v)
-                    if v < lo { p.below += 1 } else if v > hi { p.above += 1 } else {
-                        counts[Swift.min(Int((Double(v) - Double(lo)) * scale), bins - 1)] += 1
+                    let v = source.value(i)
+                    if !v.isFinite { bad += 1; continue }
+                    seenLow = v < seenLow ? v : seenLow
+                    seenHigh = v > seenHigh ? v : seenHigh
+                    if v < lo { below += 1 } else if v > hi { above += 1 } else {
+                        counts[Swift.min(Int((Double(v) - lowD) * scale), bins - 1)] += 1
                     }
                 }
+                p.lo = seenLow
+                p.hi = seenHigh
+                p.below = below
+                p.above = above
+                p.bad = bad
             }
             return p
         }

@@ -139,6 +139,26 @@ extension QuantizedTensor {
 }
 
 extension ErrorMetrics {
+    /// The flat index of the largest |x − y| over finite x (the first one on
+    /// ties); nil when no x is finite. Parallel: it runs on every recompute.
+    public static func argmaxAbsDifference(_ x: [Float], _ y: [Float]) -> Int? {
+        precondition(x.count == y.count)
+        let parts = x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                Parallel.map(count: xs.count, minimumChunk: 1 << 16) { range -> (Float, Int) in
+                    var best: Float = -1, index = -1
+                    for i in range where xs[i].isFinite {
+                        let e = abs(xs[i] - ys[i])
+                        if e > best { best = e; index = i }
+                    }
+                    return (best, index)
+                }
+            }
+        }
+        let winner = parts.reduce((Float(-1), -1)) { $1.0 > $0.0 ? $1 : $0 }
+        return winner.1 >= 0 ? winner.1 : nil
+    }
+
     /// Mean squared error of each of `rows` equal runs of two buffers, over
     /// finite originals (0 for a run with none).
     public static func rowMeanSquaredError(_ x: [Float], _ y: [Float], rows: Int) -> [Double] {

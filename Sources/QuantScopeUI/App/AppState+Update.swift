@@ -244,16 +244,7 @@ extension AppState {
     }
 
     /// The element with the largest |x − x̂| under the current analysis.
-    func worstErrorIndex() -> Int? {
-        guard let t = tensor, let a = analysis, a.quantized.dequantized.count == t.count else { return nil }
-        var best = -1.0, index: Int?
-        let x = t.tensor.values, y = a.quantized.dequantized
-        for i in 0..<x.count where x[i].isFinite {
-            let e = abs(Double(x[i]) - Double(y[i]))
-            if e > best { best = e; index = i }
-        }
-        return index
-    }
+    func worstErrorIndex() -> Int? { analysis?.worstIndex }
 
     // MARK: Mouse
 

@@ -25,6 +25,8 @@ public struct Analysis: Sendable {
     public var errorHistogram: Histogram
     /// Mean squared error of each row under this quantization.
     public var rowError: [Double]
+    /// The element with the largest |x − x̂| (`w` jumps to it).
+    public var worstIndex: Int?
     /// Filled in by a second pass when the Error view is showing.
     public var comparisons: [Comparison]?
 }

@@ -10,7 +10,6 @@ public enum Analyzer {
         let x = request.tensor.tensor
         let q = try Quantizer.quantize(x, scheme: request.scheme, granularity: request.granularity,
                                        clip: request.settings.clip, token: token, recycling: previous)
-        let quantizeTime = Clock.milliseconds() - start
         if token?.isCancelled == true { throw .cancelled }
         let usage = q.codeUsage()
         let clipped = q.clippedCounts(original: x.values)
@@ -19,12 +18,12 @@ public enum Analyzer {
         let rows = request.tensor.rows
         let rowError = q.rowMeanSquaredError(original: x.values, rows: rows)
         if token?.isCancelled == true { throw .cancelled }
-        _ = quantizeTime
         return Analysis(spelling: request.settings.spelling(rank: x.shape.count), quantized: q,
                         milliseconds: Clock.milliseconds() - start, codeUsage: usage,
                         usedCodes: usage.filter { $0 > 0 }.count, possibleCodes: q.possibleCodes,
                         clippedBelow: clipped.below, clippedAbove: clipped.above, errorHistogram: errors,
-                        rowError: rowError, comparisons: nil)
+                        rowError: rowError, worstIndex: ErrorMetrics.argmaxAbsDifference(x.values, q.dequantized),
+                        comparisons: nil)
     }
 
     /// The second stage: the same scheme per tensor, per channel and per
