@@ -27,3 +27,13 @@ import Testing
         #expect(ASCIIFallback.text(b) == ".:#|x->x")
     }
 }
+
+@Suite struct CellBufferASCIITests {
+    @Test func asciiBuffersTransliterateOnWrite() {
+        var b = CellBuffer(width: 16, height: 1, ascii: true)
+        b.put("x\u{302} = S·(q−Z) │█", x: 0, y: 0)
+        #expect(b.lines[0] == "x^ = S.(q-Z) |# ")
+        b[15, 0] = Cell("┏")
+        #expect(b[15, 0].scalar == "+")
+    }
+}

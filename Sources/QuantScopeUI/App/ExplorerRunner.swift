@@ -78,7 +78,7 @@ public final class ExplorerRunner {
     }
 
     private func draw() {
-        let buffer = ScreenRenderer.render(state, theme: theme)
+        let buffer = ScreenRenderer.render(state, theme: theme, ascii: !backend.capabilities.unicode)
         backend.present(buffer)
         if let pending = pendingKey, state.generation == pending.generation, !state.computing, state.loading == nil {
             trace?.record(key: pending.key, milliseconds: Clock.milliseconds() - pending.at, recomputed: true,

@@ -30,8 +30,10 @@ public struct QuantSettings: Equatable, Sendable {
     public var bits = 8
     public var symmetry: Symmetry = .symmetric
     public var granularityKind: GranularityKind = .tensor
-    /// Group size for `group:G` (and nf4/fp4 blocks).
+    /// Group size for `group:G`.
     public var groupSize = 128
+    /// Block size of nf4/fp4 (bitsandbytes' default 64).
+    public var levelBlockSize = 64
     /// Tile side for `block:NxN`.
     public var blockSize = 128
     public var channelAxis = 0
@@ -83,7 +85,7 @@ public struct QuantSettings: Equatable, Sendable {
     /// it fixes them; group:G for nf4/fp4; else the chosen kind.
     public func granularity(rank: Int) -> Granularity {
         switch family {
-        case .nf4, .bnbFP4: return .group(size: groupSize)
+        case .nf4, .bnbFP4: return .group(size: levelBlockSize)
         case _ where granularityIsFixed: return scheme.defaultGranularity
         default: break
         }
@@ -134,7 +136,15 @@ public struct QuantSettings: Equatable, Sendable {
 
     /// `>` / `<`: the group size (or the block tile side).
     public mutating func changeSize(larger: Bool) -> Bool {
-        if granularityKind == .block && family != .nf4 && family != .bnbFP4 {
+        if family == .nf4 || family == .bnbFP4 {
+            let sizes = QuantSettings.groupSizes
+            let i = sizes.firstIndex(of: levelBlockSize) ?? 2
+            let j = min(sizes.count - 1, max(0, i + (larger ? 1 : -1)))
+            defer { levelBlockSize = sizes[j] }
+            return j != i
+        }
+        if granularityIsFixed { return false }
+        if granularityKind == .block {
             let sizes = QuantSettings.blockSizes
             let i = sizes.firstIndex(of: blockSize) ?? 2
             let j = min(sizes.count - 1, max(0, i + (larger ? 1 : -1)))

@@ -4,10 +4,15 @@ public struct CellBuffer: Equatable, Sendable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// When true every write is turned into ASCII as it happens (box
+    /// drawing to +-|, blocks to .:=#, and the hat of x̂ to a following ^),
+    /// so text stays readable on terminals that are not UTF-8.
+    public let ascii: Bool
 
-    public init(width: Int, height: Int) {
+    public init(width: Int, height: Int, ascii: Bool = false) {
         self.width = max(0, width)
         self.height = max(0, height)
+        self.ascii = ascii
         cells = [Cell](repeating: .blank, count: self.width * self.height)
     }
 
@@ -15,7 +20,15 @@ public struct CellBuffer: Equatable, Sendable {
 
     public subscript(x: Int, y: Int) -> Cell {
         get { (x >= 0 && x < width && y >= 0 && y < height) ? cells[y * width + x] : .blank }
-        set { if x >= 0 && x < width && y >= 0 && y < height { cells[y * width + x] = newValue } }
+        set {
+            guard x >= 0 && x < width && y >= 0 && y < height else { return }
+            var cell = newValue
+            if ascii {
+                cell.scalar = ASCIIFallback.scalar(for: cell.scalar)
+                cell.mark = nil
+            }
+            cells[y * width + x] = cell
+        }
     }
 
     /// Writes `text` from (x, y), clipped to `clip` (the whole screen by
@@ -26,6 +39,14 @@ public struct CellBuffer: Equatable, Sendable {
         guard y >= area.y && y < area.maxY else { return x + CellBuffer.width(of: text) }
         var column = x
         for scalar in text.unicodeScalars {
+            if ascii && scalar.properties.generalCategory == .nonspacingMark {
+                // x̂ becomes x^; other marks are dropped.
+                if scalar == "\u{302}" {
+                    if column >= area.x && column < area.maxX { self[column, y] = Cell("^", style: style) }
+                    column += 1
+                }
+                continue
+            }
             if scalar.properties.generalCategory == .nonspacingMark {
                 // Combine with the cell just written (x + U+0302 = x̂).
                 if column - 1 >= area.x && column - 1 < area.maxX { self[column - 1, y].mark = scalar }

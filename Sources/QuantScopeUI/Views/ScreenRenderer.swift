@@ -1,8 +1,9 @@
 /// Renders the whole explorer for a state into a cell buffer: pure, so
 /// every screen is testable without a terminal.
 public enum ScreenRenderer {
-    public static func render(_ state: AppState, theme: Theme) -> CellBuffer {
-        var buffer = CellBuffer(width: state.width, height: state.height)
+    /// - Parameter ascii: draw ASCII only (a terminal whose locale is not UTF-8).
+    public static func render(_ state: AppState, theme: Theme, ascii: Bool = false) -> CellBuffer {
+        var buffer = CellBuffer(width: state.width, height: state.height, ascii: ascii)
         if state.isTooSmall {
             Chrome.tooSmall(state, theme, &buffer)
             return buffer

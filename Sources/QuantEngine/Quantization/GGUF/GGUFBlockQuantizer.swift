@@ -99,17 +99,21 @@ enum GGUFBlockQuantizer {
             let id: Float = d == 0 ? 0 : 1 / d
             storeHalf(d, out, at: 0)
             for j in 0..<32 {
-                let q = Int8((x[j] * id).rounded(.toNearestOrAwayFromZero))
+                let scaled = (x[j] * id).rounded(.toNearestOrAwayFromZero)
+                let q = scaled.isFinite ? Int8(max(-128, min(127, scaled))) : 0
                 codes[j] = UInt8(bitPattern: q)
                 out[2 + j] = UInt8(bitPattern: q)
             }
         }
     }
 
-    /// numpy's `trunc(v).astype(uint8).clip(0, top)` for the v ≥ 0 that arise.
+    /// numpy's `trunc(v).astype(uint8).clip(0, top)` for the v that arise.
+    /// A block whose d is subnormal makes 1/d infinite and v NaN or ±Inf;
+    /// numpy's cast then gives 0 on x86 (as gguf-py's output shows), and so do we.
     @inline(__always)
     private static func truncatedCode(_ v: Float, top: Float) -> UInt8 {
-        UInt8(min(max(v.rounded(.towardZero), 0), top))
+        guard v.isFinite else { return 0 }
+        return UInt8(min(max(v.rounded(.towardZero), 0), top))
     }
 
     private static func storeHalf(_ value: Float, _ out: UnsafeMutableRawBufferPointer, at offset: Int) {
