@@ -120,7 +120,7 @@ import Testing
         var s = try Self.ready()
         #expect(s.analysis?.comparisons == nil)
         let commands = s.handle(.input(.key(.character("3"))))
-        #expect(commands.contains { if case .compare = $0 { return true }; return false })
+        #expect(commands.contains { if case .details = $0 { return true }; return false })
         #expect(s.comparing)
     }
 

@@ -73,7 +73,7 @@ enum TestStates {
         state.focus = focus
         let request = AnalysisRequest(tensor: loaded, settings: settings, wantComparisons: comparisons)
         var analysis = try Analyzer.analyze(request)
-        if comparisons { analysis.comparisons = try Analyzer.comparisons(request) }
+        if comparisons { analysis.add(try Analyzer.details(request, of: analysis)) }
         // Timings vary run to run: golden screens show a fixed one.
         analysis.milliseconds = 1.25
         state.analysis = analysis

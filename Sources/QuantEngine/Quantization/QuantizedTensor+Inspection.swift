@@ -82,6 +82,70 @@ extension QuantizedTensor {
         }
     }
 
+    /// What one pass over codes, originals and dequantized values tells: how
+    /// often each code occurs, what was clipped, and the worst element.
+    public struct Survey: Sendable, Equatable {
+        /// Occurrences of each code (by its low byte): 256 counts.
+        public var codeUsage: [Int]
+        public var clippedBelow: Int
+        public var clippedAbove: Int
+        /// The flat index of the largest |x − x̂| (nil when nothing is finite).
+        public var worstIndex: Int?
+
+        public var usedCodes: Int { codeUsage.filter { $0 > 0 }.count }
+    }
+
+    /// `codeUsage()`, `clippedCounts(original:)` and the worst element in one
+    /// parallel pass over the tensor, segment by segment (what the explorer
+    /// runs on every recompute).
+    public func survey(original x: [Float]) -> Survey {
+        precondition(x.count == codes.count)
+        let unit = unitLevels
+        let lowUnit = unit.count > 1 ? unit[0] - (unit[1] - unit[0]) / 2 : -Float.infinity
+        let highUnit = unit.count > 1 ? unit[unit.count - 1] + (unit[unit.count - 1] - unit[unit.count - 2]) / 2 : Float.infinity
+        struct Part { var usage = [Int](repeating: 0, count: 256); var below = 0, above = 0; var worst: Float = -1; var index = -1 }
+        let averageSegment = max(1, layout.count / max(layout.segmentCount, 1))
+        let parts = x.withUnsafeBufferPointer { xs in
+            dequantized.withUnsafeBufferPointer { ys in
+                codes.withUnsafeBufferPointer { cs in
+                    Parallel.map(count: layout.segmentCount, minimumChunk: max(1, (1 << 16) / averageSegment)) { range -> Part in
+                        var p = Part()
+                        p.usage.withUnsafeMutableBufferPointer { usage in
+                            for s in range {
+                                let seg = layout.segment(s)
+                                let lo = map(lowUnit, group: seg.group), hi = map(highUnit, group: seg.group)
+                                var below = 0, above = 0
+                                var worst = p.worst, index = p.index
+                                for i in seg.start..<(seg.start + seg.length) {
+                                    usage[Int(cs[i])] &+= 1
+                                    let v = xs[i]
+                                    below &+= v < lo ? 1 : 0
+                                    above &+= v > hi ? 1 : 0
+                                    let e = abs(v - ys[i])
+                                    if e > worst && v.isFinite { worst = e; index = i }
+                                }
+                                p.below += below
+                                p.above += above
+                                p.worst = worst
+                                p.index = index
+                            }
+                        }
+                        return p
+                    }
+                }
+            }
+        }
+        var result = Survey(codeUsage: [Int](repeating: 0, count: 256), clippedBelow: 0, clippedAbove: 0, worstIndex: nil)
+        var worst: Float = -1
+        for p in parts {
+            for k in 0..<256 { result.codeUsage[k] += p.usage[k] }
+            result.clippedBelow += p.below
+            result.clippedAbove += p.above
+            if p.worst > worst && p.index >= 0 { worst = p.worst; result.worstIndex = p.index }
+        }
+        return result
+    }
+
     /// Finite elements beyond their group's grid by more than half its end
     /// step — saturated rather than rounded — below and above.
     public func clippedCounts(original x: [Float]) -> (below: Int, above: Int) {

@@ -29,15 +29,16 @@ extension AppState {
             spinner += 1
             return []
         case .analyzed(let result, let g):
-            guard g == generation else { return [] }
+            guard g == generation else { return [.recycle(result.quantized)] }
+            let old = analysis?.quantized
             analysis = result
             lastRecompute = result.milliseconds
             computing = false
             progress = nil
-            return compareIfNeeded()
-        case .compared(let comparisons, let g):
+            return (old.map { [AppCommand.recycle($0)] } ?? []) + compareIfNeeded()
+        case .detailed(let details, let g):
             guard g == generation else { return [] }
-            analysis?.comparisons = comparisons
+            analysis?.add(details)
             comparing = false
             progress = nil
             return []
@@ -66,7 +67,7 @@ extension AppState {
     mutating func compareIfNeeded() -> [AppCommand] {
         guard errorViewVisible, let tensor, let analysis, analysis.comparisons == nil, !computing, !comparing else { return [] }
         comparing = true
-        return [.compare(AnalysisRequest(tensor: tensor, settings: settings, wantComparisons: true), generation: generation)]
+        return [.details(AnalysisRequest(tensor: tensor, settings: settings, wantComparisons: true), analysis, generation: generation)]
     }
 
     mutating func open(_ ref: TensorRef) -> [AppCommand] {

@@ -71,7 +71,7 @@ public enum AppEvent: Sendable {
     case input(InputEvent)
     case loaded(LoadedTensor, generation: Int)
     case analyzed(Analysis, generation: Int)
-    case compared([Analysis.Comparison], generation: Int)
+    case detailed(Analysis.Details, generation: Int)
     case failed(String, generation: Int)
     /// Sent by the runner while work runs: how far it got.
     case tick(progress: Double?)
@@ -83,7 +83,9 @@ public enum AppCommand: Sendable {
     case load(TensorRef, generation: Int)
     /// Quantize and analyse (off the UI thread); a newer request cancels it.
     case analyze(AnalysisRequest, generation: Int)
-    /// Compute the Error view's comparisons.
-    case compare(AnalysisRequest, generation: Int)
+    /// Compute the Error view's second pass for an analysis.
+    case details(AnalysisRequest, Analysis, generation: Int)
+    /// Hand a no-longer-shown result back to the worker to reuse its buffers.
+    case recycle(QuantizedTensor)
     case quit
 }

@@ -21,14 +21,28 @@ public struct Analysis: Sendable {
     public var possibleCodes: Int
     public var clippedBelow: Int
     public var clippedAbove: Int
-    /// x − x̂ over finite elements, symmetric around 0.
-    public var errorHistogram: Histogram
-    /// Mean squared error of each row under this quantization.
-    public var rowError: [Double]
     /// The element with the largest |x − x̂| (`w` jumps to it).
     public var worstIndex: Int?
-    /// Filled in by a second pass when the Error view is showing.
+    /// x − x̂ over finite elements, symmetric around 0 (second pass).
+    public var errorHistogram: Histogram?
+    /// Mean squared error of each row under this quantization (second pass; empty until then).
+    public var rowError: [Double] = []
+    /// The same scheme at other granularities (second pass, when the Error view shows).
     public var comparisons: [Comparison]?
+
+    /// Fills in what the second pass computed.
+    public mutating func add(_ details: Details) {
+        errorHistogram = details.errorHistogram
+        rowError = details.rowError
+        comparisons = details.comparisons
+    }
+
+    /// What the Error view adds on top of the first pass.
+    public struct Details: Sendable {
+        public var errorHistogram: Histogram
+        public var rowError: [Double]
+        public var comparisons: [Comparison]
+    }
 }
 
 /// What to compute, captured when the settings change.

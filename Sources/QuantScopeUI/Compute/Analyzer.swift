@@ -3,7 +3,8 @@ import QuantEngine
 /// Computes an `Analysis`: the quantization itself, then the numbers the
 /// views need from it. Pure apart from the clock; cancellable through the token.
 public enum Analyzer {
-    /// The first stage: quantize and everything a frame needs at once.
+    /// The first stage: quantize, and survey the result in one more pass
+    /// (codes used, clipping, worst element) — what every frame needs.
     public static func analyze(_ request: AnalysisRequest, token: WorkToken? = nil,
                                recycling previous: consuming QuantizedTensor? = nil) throws(QuantizationError) -> Analysis {
         let start = Clock.milliseconds()
@@ -11,19 +12,23 @@ public enum Analyzer {
         let q = try Quantizer.quantize(x, scheme: request.scheme, granularity: request.granularity,
                                        clip: request.settings.clip, token: token, recycling: previous)
         if token?.isCancelled == true { throw .cancelled }
-        let usage = q.codeUsage()
-        let clipped = q.clippedCounts(original: x.values)
-        let errorRange = Float(max(q.metrics.maxAbsError, 1e-30))
-        let errors = errorHistogram(x.values, q.dequantized, range: -errorRange...errorRange)
-        let rows = request.tensor.rows
-        let rowError = q.rowMeanSquaredError(original: x.values, rows: rows)
-        if token?.isCancelled == true { throw .cancelled }
+        let survey = q.survey(original: x.values)
         return Analysis(spelling: request.settings.spelling(rank: x.shape.count), quantized: q,
-                        milliseconds: Clock.milliseconds() - start, codeUsage: usage,
-                        usedCodes: usage.filter { $0 > 0 }.count, possibleCodes: q.possibleCodes,
-                        clippedBelow: clipped.below, clippedAbove: clipped.above, errorHistogram: errors,
-                        rowError: rowError, worstIndex: ErrorMetrics.argmaxAbsDifference(x.values, q.dequantized),
-                        comparisons: nil)
+                        milliseconds: Clock.milliseconds() - start, codeUsage: survey.codeUsage,
+                        usedCodes: survey.usedCodes, possibleCodes: q.possibleCodes,
+                        clippedBelow: survey.clippedBelow, clippedAbove: survey.clippedAbove,
+                        worstIndex: survey.worstIndex)
+    }
+
+    /// The Error view's pass: the error histogram, each row's error, and the
+    /// comparisons with other granularities.
+    public static func details(_ request: AnalysisRequest, of analysis: Analysis, token: WorkToken? = nil) throws(QuantizationError) -> Analysis.Details {
+        let x = request.tensor.tensor, q = analysis.quantized
+        let errorRange = Float(max(q.metrics.maxAbsError, 1e-30))
+        let histogram = errorHistogram(x.values, q.dequantized, range: -errorRange...errorRange)
+        let rowError = q.rowMeanSquaredError(original: x.values, rows: request.tensor.rows)
+        if token?.isCancelled == true { throw .cancelled }
+        return Analysis.Details(errorHistogram: histogram, rowError: rowError, comparisons: try comparisons(request, token: token))
     }
 
     /// The second stage: the same scheme per tensor, per channel and per

@@ -11,6 +11,8 @@ public final class ComputeWorker: @unchecked Sendable {
     private var inFlight: [WorkToken] = []
     private var current: WorkToken?
     private let files: [OpenFile]
+    /// A result no longer on screen whose buffers the next analysis reuses.
+    private var spare: QuantizedTensor?
 
     public init(files: [OpenFile]) {
         self.files = files
@@ -21,6 +23,10 @@ public final class ComputeWorker: @unchecked Sendable {
         switch command {
         case .quit:
             cancelAll()
+        case .recycle(let old):
+            lock.lock()
+            spare = old
+            lock.unlock()
         case .load(let ref, let generation):
             cancelAll()
             let token = begin()
@@ -41,8 +47,11 @@ public final class ComputeWorker: @unchecked Sendable {
             queue.async {
                 defer { self.finish(token) }
                 guard !token.isCancelled else { return }
+                self.lock.lock()
+                let reuse = self.spare.take()
+                self.lock.unlock()
                 do throws(QuantizationError) {
-                    let analysis = try Analyzer.analyze(request, token: token)
+                    let analysis = try Analyzer.analyze(request, token: token, recycling: reuse)
                     self.post(.analyzed(analysis, generation: generation))
                 } catch .cancelled {
                     return
@@ -50,13 +59,13 @@ public final class ComputeWorker: @unchecked Sendable {
                     self.post(.failed(error.description, generation: generation))
                 }
             }
-        case .compare(let request, let generation):
+        case .details(let request, let analysis, let generation):
             let token = begin()
             queue.async {
                 defer { self.finish(token) }
                 guard !token.isCancelled else { return }
-                if let comparisons = try? Analyzer.comparisons(request, token: token), !token.isCancelled {
-                    self.post(.compared(comparisons, generation: generation))
+                if let details = try? Analyzer.details(request, of: analysis, token: token), !token.isCancelled {
+                    self.post(.detailed(details, generation: generation))
                 }
             }
         }

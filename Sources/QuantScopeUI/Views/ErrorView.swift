@@ -145,8 +145,12 @@ enum ErrorView {
     // MARK: Error histogram
 
     static func drawErrorHistogram(_ c: ViewContext, _ rect: Rect, _ buffer: inout CellBuffer) {
-        let theme = c.theme, h = c.analysis.errorHistogram
+        let theme = c.theme
         guard rect.height >= 3, rect.width >= 12 else { return }
+        guard let h = c.analysis.errorHistogram else {
+            buffer.put(Format.fit("error x − x̂: computing…", rect.width), x: rect.x, y: rect.y, style: theme.muted)
+            return
+        }
         let finite = c.quantized.metrics.elements - c.quantized.metrics.nonfinite
         var parts = ["error x − x̂"]
         if c.quantized.scales.count == 1, case .integer = c.quantized.scheme {
@@ -206,7 +210,8 @@ enum ErrorView {
         func line(_ marker: String, _ row: String, _ mse: String, _ share: String) -> String {
             marker + Format.fit(row, digits, alignRight: true) + Format.fit(mse, 11, alignRight: true) + Format.fit(share, 7, alignRight: true)
         }
-        buffer.put(Format.fit("worst rows now", rect.width), x: rect.x, y: rect.y, style: theme.heading)
+        buffer.put(Format.fit(c.analysis.rowError.isEmpty ? "worst rows: computing…" : "worst rows now", rect.width),
+                   x: rect.x, y: rect.y, style: c.analysis.rowError.isEmpty ? theme.muted : theme.heading)
         buffer.put(Format.fit(line("  ", "row", "MSE", "share"), rect.width), x: rect.x, y: rect.y + 1, style: theme.muted)
         let cursorRow = c.rowColumn.row
         for (i, w) in worstRows(c.analysis.rowError, count: rect.height - 2).enumerated() {
