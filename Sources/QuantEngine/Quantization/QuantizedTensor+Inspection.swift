@@ -113,21 +113,12 @@ extension QuantizedTensor {
                         p.usage.withUnsafeMutableBufferPointer { usage in
                             for s in range {
                                 let seg = layout.segment(s)
-                                let lo = map(lowUnit, group: seg.group), hi = map(highUnit, group: seg.group)
-                                var below = 0, above = 0
-                                var worst = p.worst, index = p.index
-                                for i in seg.start..<(seg.start + seg.length) {
-                                    usage[Int(cs[i])] &+= 1
-                                    let v = xs[i]
-                                    below &+= v < lo ? 1 : 0
-                                    above &+= v > hi ? 1 : 0
-                                    let e = abs(v - ys[i])
-                                    if e > worst && v.isFinite { worst = e; index = i }
-                                }
-                                p.below += below
-                                p.above += above
-                                p.worst = worst
-                                p.index = index
+                                let (b, a, w, index) = QuantizedTensor.surveySegment(
+                                    xs, ys, cs, start: seg.start, count: seg.length,
+                                    low: map(lowUnit, group: seg.group), high: map(highUnit, group: seg.group), usage: usage)
+                                p.below += b
+                                p.above += a
+                                if w > p.worst { p.worst = w; p.index = index }
                             }
                         }
                         return p
@@ -144,6 +135,50 @@ extension QuantizedTensor {
             if p.worst > worst && p.index >= 0 { worst = p.worst; result.worstIndex = p.index }
         }
         return result
+    }
+
+    /// One segment of `survey`: codes counted into `usage`, clipped counts by
+    /// SIMD compares, the worst |x − x̂| tracked per lane with its index.
+    @inline(__always)
+    static func surveySegment(_ xs: UnsafeBufferPointer<Float>, _ ys: UnsafeBufferPointer<Float>, _ cs: UnsafeBufferPointer<UInt8>,
+                              start: Int, count: Int, low: Float, high: Float,
+                              usage: UnsafeMutableBufferPointer<Int>) -> (Int, Int, Float, Int) {
+        for i in start..<(start + count) { usage[Int(cs[i])] &+= 1 }
+        let lo = SIMD16<Float>(repeating: low), hi = SIMD16<Float>(repeating: high)
+        var below = SIMD16<Int32>(), above = SIMD16<Int32>()
+        var worst = SIMD16<Float>(repeating: -1), worstAt = SIMD16<Int32>(repeating: -1)
+        let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        var i = start
+        let end = start + count
+        if end <= Int(Int32.max) {
+            while i + 16 <= end {
+                let v = UnsafeRawPointer(xs.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self)
+                let y = UnsafeRawPointer(ys.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self)
+                below = below.replacing(with: below &+ 1, where: v .< lo)
+                above = above.replacing(with: above &+ 1, where: v .> hi)
+                let d = v - y
+                var e = SIMD16<Float>(bitPattern: SIMD16<UInt32>(bitPattern: d) & 0x7FFF_FFFF)
+                e = e.replacing(with: -1, where: .!((v - v) .== SIMD16<Float>()))
+                let better = e .> worst
+                worst = worst.replacing(with: e, where: better)
+                worstAt = worstAt.replacing(with: lanes &+ Int32(i), where: better)
+                i += 16
+            }
+        }
+        var b = Int(below.wrappedSum()), a = Int(above.wrappedSum())
+        var best: Float = -1, bestAt = -1
+        for lane in 0..<16 where worst[lane] > best || (worst[lane] == best && Int(worstAt[lane]) < bestAt) {
+            best = worst[lane]
+            bestAt = Int(worstAt[lane])
+        }
+        while i < end {
+            let v = xs[i]
+            if v < low { b += 1 } else if v > high { a += 1 }
+            let e = abs(v - ys[i])
+            if v.isFinite && e > best { best = e; bestAt = i }
+            i += 1
+        }
+        return (b, a, best, bestAt)
     }
 
     /// Finite elements beyond their group's grid by more than half its end
