@@ -83,4 +83,13 @@ struct ExplorerEndToEndTests {
         let after = try killed.waitFor(text: "[exit=143]", timeout: 20)
         #expect(!after.contains("codes used"), "the alternate screen should be gone after SIGTERM")
     }
+
+    @Test func aCrashStillRestoresTheTerminal() throws {
+        let session = try TmuxSession(command: "env QUANTSCOPE_TEST_CRASH_AFTER_MS=1500 \(Self.binary)", width: 100, height: 30)
+        try session.waitFor(text: "codes used", timeout: 20)
+        let screen = try session.waitFor("the crash's exit status") { $0.contains("[exit=1") && !$0.contains("[exit=0]") }
+        #expect(!screen.contains("codes used"), "the alternate screen should be gone after a crash")
+        let status = screen.components(separatedBy: "[exit=").last?.prefix(while: \.isNumber) ?? ""
+        #expect(["132", "133", "134"].contains(String(status)), "killed by SIGILL/SIGTRAP/SIGABRT, got \(status)")
+    }
 }

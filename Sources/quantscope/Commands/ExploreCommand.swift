@@ -34,9 +34,21 @@ struct ExploreCommand: ParsableCommand {
             throw UsageError(error.description)
         }
         let theme = Theme.forColors(terminal.capabilities.colors)
+        ExploreCommand.armCrashTestIfAsked()
         let state = AppState(files: files, width: terminal.width, height: terminal.height)
         ExplorerRunner(state: state, backend: terminal, theme: theme, trace: traceLog).run()
         terminal.stop()
+    }
+
+    /// For the end-to-end test that the terminal comes back after a crash:
+    /// `QUANTSCOPE_TEST_CRASH_AFTER_MS=N` makes the process trap N ms after
+    /// the explorer starts. Unset, it does nothing.
+    static func armCrashTestIfAsked() {
+        guard let text = ProcessInfo.processInfo.environment["QUANTSCOPE_TEST_CRASH_AFTER_MS"], let ms = Int(text) else { return }
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: Double(ms) / 1000)
+            preconditionFailure("crash requested by QUANTSCOPE_TEST_CRASH_AFTER_MS")
+        }
     }
 
     /// The checkpoint given, or every bundled sample.
