@@ -1,0 +1,129 @@
+import QuantEngine
+
+/// The Mapping view's arithmetic for integer affine schemes (SPEC §1); see
+/// `MappingView+Formulas.swift` for how every family is checked against the engine.
+extension MappingView {
+    // MARK: Integer schemes (SPEC §1)
+
+    static func integer(_ c: ViewContext, _ s: IntegerScheme) -> Explanation {
+        let q = c.quantized, g = c.group, theme = c.theme
+        let data = groupData(c)
+        let clip = q.clip
+        let qmin = Float(s.qmin), qmax = Float(s.qmax)
+        let symmetric = s.mode == .symmetric
+        var problems: [String] = []
+        var rangeRows: [[Span]] = []
+        var formulas: [Formula] = []
+
+        // The range and the scale, from the group's data.
+        var mine: Float
+        var vmin: Float = 0, vmax: Float = 0, a: Float = 0
+        let setterLow = data.setters.first { c.tensor.tensor.values[$0] < 0 }
+        let setterHigh = data.setters.first { c.tensor.tensor.values[$0] > 0 }
+        if symmetric {
+            a = data.amax * clip
+            mine = a / qmax
+            var row: [Span] = [("a = \(clipPrefix(clip))max|x| = ", theme.text)]
+            row.append((clip < 1 ? "\(n(clip)) · \(n(data.amax)) = \(n(a))" : n(a), theme.text))
+            row += setterNote(c, data.setters.first)
+            rangeRows.append(row)
+            rangeRows.append([("symmetric: Z = 0, the range is [−a, a] = [\(n(0 - a)), \(n(a))], 0.0 ↦ q = 0", theme.muted)])
+            formulas.append(Formula(name: "S", symbolic: "a / qmax", numeric: "\(n(a)) / \(i(s.qmax))", result: "", resultStyle: theme.heading))
+        } else {
+            vmin = data.low * clip
+            vmax = data.high * clip
+            mine = (vmax - vmin) / (qmax - qmin)
+            for (name, rule, raw, kept, setter) in [("vmin", "min(min x, 0)", data.low, vmin, setterLow),
+                                                     ("vmax", "max(max x, 0)", data.high, vmax, setterHigh)] {
+                var row: [Span] = [("\(name) = \(clipPrefix(clip))\(rule) = ", theme.text)]
+                row.append((clip < 1 ? "\(n(clip)) · \(p(raw)) = \(n(kept))" : n(kept), theme.text))
+                if setter == nil {
+                    row.append(("  (no x on this side of 0: the range is stretched to hold 0)", theme.muted))
+                } else {
+                    row += setterNote(c, setter)
+                }
+                rangeRows.append(row)
+            }
+            formulas.append(Formula(name: "S", symbolic: "(vmax − vmin) / (qmax − qmin)",
+                                    numeric: "(\(n(vmax)) − \(p(vmin))) / (\(i(s.qmax)) − \(pi(s.qmin)))",
+                                    result: "", resultStyle: theme.heading))
+        }
+        var degenerate = false
+        if !(mine > 0 && mine.isFinite) {
+            mine = 1
+            degenerate = true
+        }
+        let scale = q.scales[g]
+        if mine != scale {
+            problems.append("S from the formula is \(Format.number(mine, digits: 7)) but the engine stored scales[\(g)] = \(Format.number(scale, digits: 7))")
+        }
+        formulas[0].result = n(scale)
+        if degenerate { formulas[0].note = "(was 0: S = 1)" }
+
+        // The zero-point.
+        var zero: Float = 0
+        if symmetric {
+            formulas.append(Formula(name: "Z", symbolic: "0   (symmetric: 0.0 maps to q = 0)", numeric: nil, result: "", resultStyle: theme.heading))
+        } else {
+            let raw = qmin - (vmin / scale).rounded(.toNearestOrEven)
+            zero = min(max(raw, qmin), qmax)
+            var f = Formula(name: "Z", symbolic: "qmin − round(vmin / S)",
+                            numeric: "\(i(s.qmin)) − round(\(n(vmin)) / \(n(scale))) = \(i(s.qmin)) − round(\(fraction(vmin / scale)))",
+                            result: i(Int(zero)), resultStyle: theme.heading)
+            if raw != zero { f.note = "clamped to [qmin, qmax]" }
+            formulas.append(f)
+        }
+        let engineZero = Float(q.zeroPoints?[g] ?? 0)
+        if engineZero != zero {
+            problems.append("Z from the formula is \(i(Int(zero))) but the engine stored zero_points[\(g)] = \(i(Int(engineZero)))")
+            zero = engineZero
+        }
+
+        // The code.
+        let x = c.x
+        let code = q.code(at: c.index)
+        var clipped = false
+        var qFormula: Formula
+        if x.isFinite {
+            let t = symmetric ? x / scale : x / scale + zero
+            let r = t.rounded(.toNearestOrEven)
+            let mineQ = min(max(r, qmin), qmax)
+            clipped = r != mineQ
+            let inside = symmetric ? "round(\(n(x)) / \(n(scale)))" : "round(\(n(x)) / \(n(scale)) + \(p(zero)))"
+            var numeric = "\(inside) = round(\(fraction(t)))"
+            if clipped { numeric += r > qmax ? " > qmax" : " < qmin" }
+            qFormula = Formula(name: "q", symbolic: symmetric ? "clamp(round(x / S), qmin, qmax)" : "clamp(round(x / S + Z), qmin, qmax)",
+                               numeric: numeric, result: i(code), resultStyle: clipped ? theme.clipped : theme.selected)
+            if clipped { qFormula.note = r > qmax ? "▲ clipped" : "▼ clipped" }
+            if Int(mineQ) != code { problems.append("q from the formula is \(i(Int(mineQ))) but the engine's code is \(i(code))") }
+        } else {
+            let rule = x.isNaN ? "NaN encodes as Z" : (x > 0 ? "+Inf encodes as qmax" : "−Inf encodes as qmin")
+            qFormula = Formula(name: "q", symbolic: "clamp(round(x / S + Z), qmin, qmax)", numeric: "x is \(n(x)): \(rule)",
+                               result: i(code), resultStyle: theme.warning)
+        }
+        formulas.append(qFormula)
+
+        // Dequantized.
+        let xhat = scale * (Float(code) - zero)
+        formulas.append(Formula(name: "x̂", symbolic: symmetric ? "S · q" : "S · (q − Z)",
+                                numeric: symmetric ? "\(n(scale)) · \(pi(code))" : "\(n(scale)) · (\(i(code)) − \(pi(Int(zero))))",
+                                result: n(xhat), resultStyle: theme.selected))
+        if xhat != c.dequantized {
+            problems.append("x̂ from the formula is \(Format.number(xhat, digits: 7)) but the engine's is \(Format.number(c.dequantized, digits: 7))")
+        }
+
+        let levels = q.levels(group: g)
+        let axis = Axis(levels: levels, low: symmetric ? -data.amax : data.low, high: symmetric ? data.amax : data.high,
+                        setters: data.setters.map { c.tensor.tensor.values[$0] },
+                        lowCode: i(s.qmin), highCode: i(s.qmax), zeroCode: symmetric ? "Z = 0" : "Z = \(i(Int(zero)))",
+                        cursorCode: "q = \(i(code))",
+                        code: { level in "q \(i(Int((level / scale + zero).rounded(.toNearestOrEven))))" })
+        let header = groupHeader(c, data)
+        return Explanation(header: header, axis: axis, rangeRows: rangeRows, formulas: formulas,
+                           errorRow: errorRow(c, xhat: xhat, clipped: clipped, unit: ("S", scale), bound: "≤ S/2 unless clipped"),
+                           problems: problems,
+                           checked: "checked: the same as the engine's scales[\(g)], zero_points[\(g)], code and x̂",
+                           unit: ("S", scale), clipped: clipped)
+    }
+
+}
