@@ -23,6 +23,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Time only the GGUF block decoders (million values/s, one core and all cores).")
     var decoders = false
 
+    @Flag(name: .long, help: "Time only the matmul kernels (GEMV and GEMM ×16, ×64 on 4096×4096).")
+    var kernelsOnly = false
+
+    @Flag(name: .long, help: "Skip the matmul kernels (the quantizer section only).")
+    var noKernels = false
+
     func run() throws {
         guard repeats >= 1 else { throw UsageError("--repeats must be at least 1") }
         #if DEBUG
@@ -33,13 +39,26 @@ struct BenchCommand: ParsableCommand {
             print(json ? BenchCommand.json(results).serialized() : BenchCommand.table(results))
             return
         }
+        if kernelsOnly {
+            let kernels = EngineBenchmark.kernels(repeats: repeats, only: only)
+            print(json ? BenchCommand.json(kernels: kernels).serialized() : BenchCommand.table(kernels: kernels))
+            return
+        }
         let report = EngineBenchmark.run(repeats: repeats, only: only) { name in
             if !json { FileHandle.standardError.write(Data("  timing \(name)…\r".utf8)) }
         }
+        let kernels = noKernels || only != nil ? [] : EngineBenchmark.kernels(repeats: repeats)
         if json {
-            print(BenchCommand.json(report).serialized())
+            var object = BenchCommand.json(report)
+            if case .object(var members) = object, !kernels.isEmpty {
+                members.append(.init("kernels", .array(kernels.map(\.json))))
+                members.append(.init("kernel_note", .string(EngineBenchmark.kernelNote)))
+                object = .object(members)
+            }
+            print(object.serialized())
         } else {
             print(BenchCommand.table(report))
+            if !kernels.isEmpty { print("\n" + BenchCommand.table(kernels: kernels)) }
         }
     }
 
@@ -93,6 +112,26 @@ struct BenchCommand: ParsableCommand {
         }
         lines.append("")
         lines.append("decode to float32 of 16M values (64 MiB out) of seeded random blocks, median")
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(kernels: [EngineBenchmark.KernelResult]) -> JSONValue {
+        .object([
+            .init("machine", .string(EngineBenchmark.machineDescription())),
+            .init("kernel_note", .string(EngineBenchmark.kernelNote)),
+            .init("kernels", .array(kernels.map(\.json))),
+        ])
+    }
+
+    static func table(kernels: [EngineBenchmark.KernelResult]) -> String {
+        var lines = ["kernel  op      m     n     k        ms     GOPS   weight GB/s   × f32"]
+        for r in kernels {
+            lines.append(r.kernel.padding(toLength: 8, withPad: " ", startingAt: 0) + r.op.padding(toLength: 5, withPad: " ", startingAt: 0)
+                         + String(format: "%4d %5d %5d %9.3f %8.1f %13.2f %7.2f", r.m, r.n, r.k, r.milliseconds, r.gops,
+                                  r.weightGigabytesPerSecond, r.ratioToF32))
+        }
+        lines.append("")
+        lines.append(EngineBenchmark.kernelNote)
         return lines.joined(separator: "\n")
     }
 

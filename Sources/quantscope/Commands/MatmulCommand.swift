@@ -1,0 +1,278 @@
+import ArgumentParser
+import Foundation
+import QuantEngine
+
+/// `quantscope matmul`: multiply activations by one weight matrix with a
+/// quantized kernel and with float32, and report how far apart the two
+/// products are and how long each took.
+struct MatmulCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "matmul",
+        abstract: "Multiply activations by a weight with a quantized kernel; report the error against float32 and the time.",
+        discussion: """
+        Y = X·Wᵀ with W the tensor ([out, in], as a PyTorch Linear stores it) and X [tokens, in].
+        Schemes: w8a8 (int8 weights per channel, int8 activations per token, symmetric), w8a8-asym
+        (activations asymmetric, with a zero-point), w4a16 (int4 weights in groups along K, float
+        activations), w4a8 (the same weights, int8 activations), fp8 (E4M3 weights per channel and
+        activations per token), q4_0 and q8_0 (GGUF blocks, activations in Q8_0, as llama.cpp does).
+        Activations: gaussian (seeded N(0,1)), outliers (gaussian with a few feature columns scaled
+        ×20–50, as LLM activations have), or FILE:TENSOR (a tensor whose last axis is the weight's
+        input size; its rows are the tokens). Kernel times include quantizing the activations.
+        """
+    )
+
+    @Argument(help: "The checkpoint holding the weight.")
+    var file: String
+
+    @Option(name: .long, help: "The weight tensor, 2-D [out, in] (optional when the file holds one tensor).")
+    var tensor: String?
+
+    @Option(name: .long, help: "w8a8, w8a8-asym, w4a16, w4a8, fp8, q4_0 or q8_0.")
+    var scheme: String
+
+    @Option(name: .long, help: "Tokens (rows of X): generated ones, or the first N rows of FILE:TENSOR (default: 16, or all its rows).")
+    var tokens: Int?
+
+    @Option(name: .long, help: "gaussian, outliers, or FILE:TENSOR.")
+    var activations: String = "gaussian"
+
+    @Option(name: .long, help: "Group size along K for w4a16 and w4a8 (a multiple of 32).")
+    var groupSize: Int = 128
+
+    @Option(name: .long, help: "Seed of the generated activations.")
+    var seed: UInt64 = 42
+
+    @Option(name: .long, help: ArgumentHelp("Timed runs of each kernel (the median is reported).", visibility: .hidden))
+    var repeats: Int = 5
+
+    @Flag(name: .long, help: "Print one JSON object instead of a table.")
+    var json = false
+
+    func run() throws {
+        let kernel = try MatmulKernel(parsing: scheme, groupSize: groupSize)
+        guard tokens.map({ $0 >= 1 }) ?? true else { throw UsageError("--tokens must be at least 1") }
+        guard repeats >= 1 else { throw UsageError("--repeats must be at least 1") }
+        let source = try ActivationSource(parsing: activations)
+
+        let checkpoint = try Checkpoint.open(file)
+        let info: TensorInfo
+        if let tensor {
+            info = try checkpoint.info(named: tensor)
+        } else if checkpoint.tensors.count == 1 {
+            info = checkpoint.tensors[0]
+        } else {
+            throw UsageError("\(file) holds \(checkpoint.tensors.count) tensors; choose one with --tensor (`quantscope inspect \(file)` lists them)")
+        }
+        let weight = try checkpoint.load(info)
+        guard weight.rank == 2, weight.shape[0] > 0, weight.shape[1] > 0 else {
+            throw TensorFileError.invalidTensor(path: checkpoint.filePath(of: info), tensor: info.name,
+                                                reason: "matmul needs a 2-D weight [out, in] with no empty axis; this one has shape \(weight.shape)")
+        }
+        let (n, k) = (weight.shape[0], weight.shape[1])
+        let (x, m, described) = try source.make(k: k, tokens: tokens, seed: seed)
+
+        let prepared = try kernel.prepare(weight.values, n: n, k: k)
+        var reference = [Float](repeating: 0, count: m * n)
+        var quantized = [Float](repeating: 0, count: m * n)
+        let f32 = time {
+            x.withUnsafeBufferPointer { xb in
+                weight.values.withUnsafeBufferPointer { wb in
+                    reference.withUnsafeMutableBufferPointer { Float32Matmul.multiply(xb, wb, m: m, n: n, k: k, into: $0) }
+                }
+            }
+        }
+        let ms = time {
+            x.withUnsafeBufferPointer { xb in quantized.withUnsafeMutableBufferPointer { prepared(xb, m, $0) } }
+        }
+        let metrics = reference.withUnsafeBufferPointer { r in quantized.withUnsafeBufferPointer { ErrorMetrics.compare(r, $0) } }
+        let report = MatmulReport(tensor: info.name, dtype: info.dtype, kernel: kernel, activations: described, m: m, n: n, k: k,
+                                  metrics: metrics, kernelMilliseconds: ms, f32Milliseconds: f32, repeats: repeats)
+        print(json ? report.json.serialized() : report.table)
+    }
+
+    /// The median of `repeats` timed runs after one warm-up.
+    private func time(_ body: () -> Void) -> Double {
+        body()
+        let times = (0..<repeats).map { _ -> Double in
+            let start = Clock.now()
+            body()
+            return Clock.now() - start
+        }.sorted()
+        return times[times.count / 2]
+    }
+}
+
+/// A `--scheme` spelling turned into a kernel.
+enum MatmulKernel: Equatable {
+    case w8a8(Int8Activations.Mode), w4a16(group: Int), w4a8(group: Int), fp8, gguf(GGUFBlockScheme)
+
+    init(parsing text: String, groupSize: Int) throws {
+        switch text.lowercased() {
+        case "w8a8": self = .w8a8(.symmetric)
+        case "w8a8-asym": self = .w8a8(.asymmetric)
+        case "w4a16": self = .w4a16(group: groupSize)
+        case "w4a8": self = .w4a8(group: groupSize)
+        case "fp8", "fp8-e4m3", "w8a8-fp8": self = .fp8
+        case "q4_0": self = .gguf(.q4_0)
+        case "q8_0": self = .gguf(.q8_0)
+        default: throw UsageError("unknown matmul scheme '\(text)' (use w8a8, w8a8-asym, w4a16, w4a8, fp8, q4_0 or q8_0)")
+        }
+        if case .w4a16 = self, groupSize <= 0 || groupSize % 32 != 0 { throw UsageError("--group-size must be a positive multiple of 32, got \(groupSize)") }
+        if case .w4a8 = self, groupSize <= 0 || groupSize % 32 != 0 { throw UsageError("--group-size must be a positive multiple of 32, got \(groupSize)") }
+    }
+
+    var name: String {
+        switch self {
+        case .w8a8(let mode): return mode == .symmetric ? "w8a8" : "w8a8-asym"
+        case .w4a16: return "w4a16"
+        case .w4a8: return "w4a8"
+        case .fp8: return "fp8"
+        case .gguf(let block): return block.rawValue
+        }
+    }
+
+    var summary: String {
+        switch self {
+        case .w8a8(let mode):
+            return "int8 weights per channel (symmetric) × int8 activations per token (\(mode.rawValue)), Int32 accumulators"
+        case .w4a16(let g): return "int4 weights, scale and zero-point per \(g) inputs × float activations"
+        case .w4a8(let g): return "int4 weights, scale and zero-point per \(g) inputs × int8 activations per token, Int32 per group"
+        case .fp8: return "E4M3 weights per channel × E4M3 activations per token, float accumulation"
+        case .gguf(let b): return "GGUF \(b.rawValue.uppercased()) weights × Q8_0 activations per 32 values, as llama.cpp"
+        }
+    }
+
+    /// Quantizes the weights once; returns the multiply (activations in, Y out).
+    func prepare(_ w: [Float], n: Int, k: Int) throws -> (UnsafeBufferPointer<Float>, Int, UnsafeMutableBufferPointer<Float>) -> Void {
+        switch self {
+        case .w8a8(let mode):
+            let q = Int8ChannelWeights(quantizing: w, rows: n, columns: k)
+            return { x, m, y in W8A8Matmul.multiply(x, m: m, weights: q, mode: mode, into: y) }
+        case .w4a16(let g):
+            let q = Int4GroupWeights(quantizing: w, rows: n, columns: k, groupSize: g)
+            return { x, m, y in W4A16Matmul.multiply(x, m: m, weights: q, into: y) }
+        case .w4a8(let g):
+            let q = Int4GroupWeights(quantizing: w, rows: n, columns: k, groupSize: g)
+            return { x, m, y in W4A8Matmul.multiply(x, m: m, weights: q, into: y) }
+        case .fp8:
+            let q = FP8Weights(quantizing: w, rows: n, columns: k, granularity: .channel)
+            return { x, m, y in FP8Matmul.multiply(x, m: m, weights: q, into: y) }
+        case .gguf(let block):
+            let q = try GGUFBlockWeights(quantizing: w, rows: n, columns: k, type: block)
+            return { x, m, y in GGUFMatmul.multiply(x, m: m, weights: q, into: y) }
+        }
+    }
+}
+
+/// Where the activations come from.
+enum ActivationSource {
+    case gaussian, outliers
+    case tensor(file: String, name: String)
+
+    init(parsing text: String) throws {
+        switch text.lowercased() {
+        case "gaussian": self = .gaussian
+        case "outliers": self = .outliers
+        default:
+            // FILE:TENSOR; a path may itself hold ':', so take the first split whose file exists.
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count >= 2 else {
+                throw UsageError("unknown activations '\(text)' (use gaussian, outliers or FILE:TENSOR)")
+            }
+            var choice = (String(parts[0]), parts[1...].joined(separator: ":"))
+            for cut in 1..<parts.count {
+                let path = parts[..<cut].joined(separator: ":")
+                if FileManager.default.fileExists(atPath: path) {
+                    choice = (path, parts[cut...].joined(separator: ":"))
+                    break
+                }
+            }
+            guard !choice.0.isEmpty, !choice.1.isEmpty else {
+                throw UsageError("activations '\(text)' should be FILE:TENSOR with both parts given")
+            }
+            self = .tensor(file: choice.0, name: choice.1)
+        }
+    }
+
+    /// M×K row-major activations, M, and a description for the report.
+    func make(k: Int, tokens: Int?, seed: UInt64) throws -> ([Float], Int, String) {
+        switch self {
+        case .gaussian:
+            let m = tokens ?? 16
+            return (EngineBenchmark.gaussian(rows: m, columns: k, seed: seed).values, m, "gaussian N(0,1), seed \(seed)")
+        case .outliers:
+            let m = tokens ?? 16
+            var x = EngineBenchmark.gaussian(rows: m, columns: k, seed: seed).values
+            var rng = SplitMix64(seed: seed &+ 1)
+            let count = min(k, max(2, min(8, k / 512)))
+            var columns: [Int] = []
+            while columns.count < count {
+                let c = Int(rng.next() % UInt64(k))
+                if !columns.contains(c) { columns.append(c) }
+            }
+            var scales: [String] = []
+            for c in columns.sorted() {
+                let factor = 20 + Float(rng.next() >> 40) / Float(1 << 24) * 30
+                for row in 0..<m { x[row * k + c] *= factor }
+                scales.append("\(c)×\(Int(factor.rounded()))")
+            }
+            return (x, m, "gaussian N(0,1), seed \(seed), outlier columns " + scales.joined(separator: " "))
+        case .tensor(let file, let name):
+            let t = try Checkpoint.open(file).load(named: name)
+            guard t.rank >= 1, t.shape.last == k else {
+                throw UsageError("activations \(file):\(name) have shape \(t.shape); their last axis must be the weight's input size \(k)")
+            }
+            let rows = t.count / k
+            guard rows > 0 else { throw UsageError("activations \(file):\(name) are empty") }
+            let m = min(rows, tokens ?? rows)
+            return (Array(t.values[0..<(m * k)]), m, "\(file):\(name) \(t.shape), first \(m) row\(m == 1 ? "" : "s")")
+        }
+    }
+}
+
+/// The two renderings of a matmul comparison.
+struct MatmulReport {
+    let tensor: String
+    let dtype: String
+    let kernel: MatmulKernel
+    let activations: String
+    let m: Int, n: Int, k: Int
+    let metrics: ErrorMetrics
+    let kernelMilliseconds: Double
+    let f32Milliseconds: Double
+    let repeats: Int
+
+    /// tensor, scheme, tokens, m, n, k, sqnr_db, max_abs_err, cosine, kernel_ms, f32_ms.
+    var json: JSONValue {
+        func r4(_ v: Double) -> Double { (v * 10_000).rounded() / 10_000 }
+        return .object([
+            .init("tensor", .string(tensor)),
+            .init("scheme", .string(kernel.name)),
+            .init("tokens", .integer(Int64(m))),
+            .init("m", .integer(Int64(m))),
+            .init("n", .integer(Int64(n))),
+            .init("k", .integer(Int64(k))),
+            .init("sqnr_db", .number(metrics.sqnrDecibels)),
+            .init("max_abs_err", .number(metrics.maxAbsError)),
+            .init("cosine", .optional(metrics.cosine)),
+            .init("kernel_ms", .number(r4(kernelMilliseconds))),
+            .init("f32_ms", .number(r4(f32Milliseconds))),
+        ])
+    }
+
+    var table: String {
+        let rows: [(String, String)] = [
+            ("weight", "\(tensor)  [\(n), \(k)]  \(dtype)"),
+            ("activations", "\(m) token\(m == 1 ? "" : "s") × \(k): \(activations)"),
+            ("scheme", "\(kernel.name): \(kernel.summary)"),
+            ("product", "Y = X·Wᵀ  [\(m), \(n)]   (\(m == 1 ? "GEMV" : "GEMM") m \(m), n \(n), k \(k))"),
+            ("SQNR", metrics.sqnrDecibels.isInfinite ? "inf dB (identical to float32)" : String(format: "%.2f dB against float32", metrics.sqnrDecibels)),
+            ("max |error|", Numbers.short(metrics.maxAbsError)),
+            ("cosine", metrics.cosine.map { String(format: "%.8f", $0) } ?? "undefined (one side is all zeros)"),
+            ("time", "\(kernel.name) " + String(format: "%.3f ms   f32 %.3f ms   (× %.2f; median of %d, activation quantization included)",
+                                                  kernelMilliseconds, f32Milliseconds, kernelMilliseconds / max(f32Milliseconds, 1e-9), repeats)),
+        ]
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+    }
+}
