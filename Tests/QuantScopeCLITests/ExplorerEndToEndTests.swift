@@ -23,9 +23,10 @@ struct ExplorerEndToEndTests {
         #expect(screen.contains("minilm-l6-layer0.safetensors"))
         #expect(Self.topBar(screen).contains("int8 tensor"))
 
-        for (key, title) in [("2", "2 Mapping"), ("3", "3 Error"), ("4", "4 Packing"), ("5", "5 Float bits"), ("1", "1 Histogram")] {
+        for (key, title) in [("2", "2 Mapping"), ("3", "3 Error"), ("4", "4 Packing"), ("5", "5 Float bits"), ("6", "6 Matmul"), ("1", "1 Histogram")] {
             try session.send(key)
             screen = try session.waitFor(text: "┏ \(title)")
+            if key == "6" { try session.waitFor(text: "W8A8 for y[0,", timeout: 20) }
         }
 
         try session.send("s")

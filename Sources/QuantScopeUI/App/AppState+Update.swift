@@ -10,7 +10,7 @@ extension AppState {
             let wasVisible = errorViewVisible
             width = w
             height = h
-            return !wasVisible && errorViewVisible ? compareIfNeeded() : []
+            return (!wasVisible && errorViewVisible ? compareIfNeeded() : []) + matmulIfNeeded()
         case .input(.key(let key)):
             message = nil
             return handleKey(key)
@@ -21,9 +21,11 @@ extension AppState {
             tensor = loaded
             loading = nil
             analysis = nil
+            matmul = nil
+            matmulComputing = false
             cursor = 0
             if settings.channelAxis >= loaded.shape.count { settings.channelAxis = 0 }
-            return requestAnalysis()
+            return requestAnalysis() + matmulIfNeeded()
         case .tick(let fraction):
             progress = fraction
             spinner += 1
@@ -41,6 +43,16 @@ extension AppState {
             analysis?.add(details)
             comparing = false
             progress = nil
+            return []
+        case .matmulReady(let result, let g):
+            guard g == matmulGeneration else { return [] }
+            matmul = result
+            matmulComputing = false
+            return []
+        case .matmulFailed(let text, let g):
+            guard g == matmulGeneration else { return [] }
+            message = text
+            matmulComputing = false
             return []
         case .failed(let text, let g):
             guard g == generation else { return [] }
@@ -68,6 +80,18 @@ extension AppState {
         guard errorViewVisible, let tensor, let analysis, analysis.comparisons == nil, !computing, !comparing else { return [] }
         comparing = true
         return [.details(AnalysisRequest(tensor: tensor, settings: settings, wantComparisons: true), analysis, generation: generation)]
+    }
+
+    /// Asks for the Matmul view's kernels when it shows a 2-D weight without them.
+    mutating func matmulIfNeeded() -> [AppCommand] {
+        guard isVisible(.matmul), let tensor, tensor.shape.count == 2, tensor.count > 0, matmul == nil, !matmulComputing else { return [] }
+        matmulGeneration += 1
+        matmulComputing = true
+        let k = tensor.columns
+        let candidate = files.enumerated().lazy.flatMap { f, file in
+            file.checkpoint.tensors.enumerated().map { (TensorRef(file: f, tensor: $0.offset), $0.element) }
+        }.first { ref, info in ref != tensor.ref && info.isDecodable && info.shape.last == k && info.elementCount >= k }
+        return [.matmul(MatmulRequest(weight: tensor, choice: matmulChoice, activationRef: candidate?.0), generation: matmulGeneration)]
     }
 
     mutating func open(_ ref: TensorRef) -> [AppCommand] {
@@ -119,10 +143,16 @@ extension AppState {
         case .character(let c) where c.isNumber:
             if let n = c.wholeNumberValue, let v = ViewKind(rawValue: n) {
                 view = v
-                return compareIfNeeded()
+                if v == .matmul, let t = tensor, t.shape.count != 2 { message = "the Matmul view needs a 2-D weight [out, in]; this tensor is \(Format.shape(t.shape))" }
+                return compareIfNeeded() + matmulIfNeeded()
             }
             return []
         case .character("L"): logScale.toggle(); return []
+        case .character("t"):
+            matmulChoice = matmulChoice.next
+            matmul = nil
+            matmulComputing = false
+            return matmulIfNeeded()
         case .character("s"): return change({ $0.nextScheme(forward: true); return true }, otherwise: "")
         case .character("S"): return change({ $0.nextScheme(forward: false); return true }, otherwise: "")
         case .character("+"), .character("="):
@@ -264,7 +294,7 @@ extension AppState {
             if layout.tabs.contains(x: mouse.x, y: mouse.y),
                let hit = layout.tabSpans().first(where: { $0.range.contains(mouse.x) }) {
                 view = hit.view
-                return compareIfNeeded()
+                return compareIfNeeded() + matmulIfNeeded()
             }
             if let b = layout.browser, b.inset(1).contains(x: mouse.x, y: mouse.y) {
                 let row = browser.top + (mouse.y - b.y - 1)

@@ -25,6 +25,12 @@ public struct AppState: Sendable {
     public var comparing = false
     /// Bumped on every request; results of older ones are dropped.
     public var generation = 0
+    /// The Matmul view: activations choice, result, and its own request counter
+    /// (it does not depend on the scheme, so toggles do not outdate it).
+    public var matmulChoice: ActivationChoice = .outliers
+    public var matmul: MatmulAnalysis?
+    public var matmulComputing = false
+    public var matmulGeneration = 0
     /// A message for the status bar (errors, hints); cleared by the next key.
     public var message: String?
     /// Fraction of the running work done (nil when idle), and a counter that
@@ -59,6 +65,11 @@ public struct AppState: Sendable {
         return (cursor / t.columns, cursor % t.columns)
     }
 
+    /// Whether a view is on screen (itself, or as the companion on a wide terminal).
+    public func isVisible(_ v: ViewKind) -> Bool {
+        view == v || (Layout.showsTwoViews(width: width, height: height) && view.companion == v)
+    }
+
     /// Whether the Error view (or its companion) is on screen, so the
     /// comparisons are worth computing.
     public var errorViewVisible: Bool {
@@ -75,6 +86,8 @@ public enum AppEvent: Sendable {
     case failed(String, generation: Int)
     /// Sent by the runner while work runs: how far it got.
     case tick(progress: Double?)
+    case matmulReady(MatmulAnalysis, generation: Int)
+    case matmulFailed(String, generation: Int)
 }
 
 /// What the state asks the runner to do.
@@ -85,6 +98,8 @@ public enum AppCommand: Sendable {
     case analyze(AnalysisRequest, generation: Int)
     /// Compute the Error view's second pass for an analysis.
     case details(AnalysisRequest, Analysis, generation: Int)
+    /// Run every matmul kernel on the open weight.
+    case matmul(MatmulRequest, generation: Int)
     /// Hand a no-longer-shown result back to the worker to reuse its buffers.
     case recycle(QuantizedTensor)
     case quit

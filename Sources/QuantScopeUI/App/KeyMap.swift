@@ -17,7 +17,7 @@ public enum KeyMap {
             Entry(keys: "q  Ctrl-C", action: "quit"),
             Entry(keys: "?  F1", action: "this help (Esc or ? closes it)"),
             Entry(keys: "Tab  Shift-Tab", action: "focus: tensor list ↔ view"),
-            Entry(keys: "1 … 5", action: "Histogram, Mapping, Error, Packing, Float bits"),
+            Entry(keys: "1 … 6", action: "Histogram, Mapping, Error, Packing, Float bits, Matmul"),
             Entry(keys: "mouse", action: "click a tensor or a view tab; wheel scrolls"),
         ]),
         Section(title: "Tensor list", entries: [
@@ -44,6 +44,7 @@ public enum KeyMap {
             Entry(keys: "p", action: "packing layout (Packing view)"),
             Entry(keys: "f", action: "float format (Float bits view)"),
             Entry(keys: "L", action: "log scale for histograms"),
+            Entry(keys: "t", action: "Matmul activations: gaussian → outliers → a tensor"),
         ]),
     ]
 }

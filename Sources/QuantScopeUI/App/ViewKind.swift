@@ -1,6 +1,6 @@
 /// The explorer's views, each on a number key.
 public enum ViewKind: Int, CaseIterable, Sendable {
-    case histogram = 1, mapping, error, packing, bits
+    case histogram = 1, mapping, error, packing, bits, matmul
 
     public var title: String {
         switch self {
@@ -9,6 +9,7 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .error: return "Error"
         case .packing: return "Packing"
         case .bits: return "Float bits"
+        case .matmul: return "Matmul"
         }
     }
 
@@ -20,6 +21,7 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .error: return .histogram
         case .packing: return .mapping
         case .bits: return .mapping
+        case .matmul: return .error
         }
     }
 }

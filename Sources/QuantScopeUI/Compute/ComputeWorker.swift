@@ -59,6 +59,24 @@ public final class ComputeWorker: @unchecked Sendable {
                     self.post(.failed(error.description, generation: generation))
                 }
             }
+        case .matmul(let original, let generation):
+            let token = begin()
+            queue.async { [files] in
+                defer { self.finish(token) }
+                var request = original
+                if request.choice == .tensor, let ref = request.activationRef {
+                    let info = files[ref.file].checkpoint.tensors[ref.tensor]
+                    if let t = try? files[ref.file].checkpoint.load(info), let k = t.shape.last, k > 0 {
+                        request.activationTensor = (info.name, t.values, t.count / k)
+                    }
+                }
+                do throws(QuantizationError) {
+                    let result = try MatmulAnalyzer.analyze(request, token: token)
+                    self.post(.matmulReady(result, generation: generation))
+                } catch {
+                    self.post(.matmulFailed(error.description, generation: generation))
+                }
+            }
         case .details(let request, let analysis, let generation):
             let token = begin()
             queue.async {

@@ -53,9 +53,10 @@ enum Chrome {
         if let message = state.message, !message.isEmpty {
             left = " " + message
             style = theme.statusBar.with(bold: true)
-        } else if state.loading != nil || state.computing || state.comparing {
+        } else if state.loading != nil || state.computing || state.comparing || state.matmulComputing {
             let frame = spinnerFrames[state.spinner % spinnerFrames.count]
-            let what = state.loading != nil ? "decoding" : (state.computing ? "quantizing" : "comparing granularities")
+            let what = state.loading != nil ? "decoding" : (state.computing ? "quantizing"
+                : (state.comparing ? "comparing granularities" : "running every matmul kernel"))
             left = " \(frame) \(what)"
             if let p = state.progress {
                 let cells = 12, filled = Int((p * Double(cells)).rounded())
@@ -67,7 +68,7 @@ enum Chrome {
         } else {
             left = " Enter opens a tensor"
         }
-        let hints = state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-5 views  q quit "
+        let hints = state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-6 views  q quit "
         let hintWidth = min(CellBuffer.width(of: hints), max(0, rect.width - CellBuffer.width(of: left) - 2))
         buffer.put(Format.fit(left, rect.width - hintWidth), x: rect.x, y: rect.y, style: style)
         if hintWidth > 10 {

@@ -36,6 +36,7 @@ public enum ScreenRenderer {
         case .error: ErrorView.render(context, inner, &buffer)
         case .packing: PackingView.render(context, inner, &buffer)
         case .bits: FloatBitsView.render(context, inner, &buffer)
+        case .matmul: MatmulView.render(context, inner, &buffer)
         }
     }
 }

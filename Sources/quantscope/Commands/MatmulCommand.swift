@@ -49,7 +49,10 @@ struct MatmulCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let kernel = try MatmulKernel(parsing: scheme, groupSize: groupSize)
+        guard groupSize > 0 && groupSize % 32 == 0 else { throw UsageError("--group-size must be a positive multiple of 32, got \(groupSize)") }
+        guard let kernel = MatmulKernel(parsing: scheme, groupSize: groupSize) else {
+            throw UsageError("unknown matmul scheme '\(scheme)' (use w8a8, w8a8-asym, w4a16, w4a8, fp8, q4_0 or q8_0)")
+        }
         guard tokens.map({ $0 >= 1 }) ?? true else { throw UsageError("--tokens must be at least 1") }
         guard repeats >= 1 else { throw UsageError("--repeats must be at least 1") }
         let source = try ActivationSource(parsing: activations)
@@ -102,68 +105,6 @@ struct MatmulCommand: ParsableCommand {
     }
 }
 
-/// A `--scheme` spelling turned into a kernel.
-enum MatmulKernel: Equatable {
-    case w8a8(Int8Activations.Mode), w4a16(group: Int), w4a8(group: Int), fp8, gguf(GGUFBlockScheme)
-
-    init(parsing text: String, groupSize: Int) throws {
-        switch text.lowercased() {
-        case "w8a8": self = .w8a8(.symmetric)
-        case "w8a8-asym": self = .w8a8(.asymmetric)
-        case "w4a16": self = .w4a16(group: groupSize)
-        case "w4a8": self = .w4a8(group: groupSize)
-        case "fp8", "fp8-e4m3", "w8a8-fp8": self = .fp8
-        case "q4_0": self = .gguf(.q4_0)
-        case "q8_0": self = .gguf(.q8_0)
-        default: throw UsageError("unknown matmul scheme '\(text)' (use w8a8, w8a8-asym, w4a16, w4a8, fp8, q4_0 or q8_0)")
-        }
-        if case .w4a16 = self, groupSize <= 0 || groupSize % 32 != 0 { throw UsageError("--group-size must be a positive multiple of 32, got \(groupSize)") }
-        if case .w4a8 = self, groupSize <= 0 || groupSize % 32 != 0 { throw UsageError("--group-size must be a positive multiple of 32, got \(groupSize)") }
-    }
-
-    var name: String {
-        switch self {
-        case .w8a8(let mode): return mode == .symmetric ? "w8a8" : "w8a8-asym"
-        case .w4a16: return "w4a16"
-        case .w4a8: return "w4a8"
-        case .fp8: return "fp8"
-        case .gguf(let block): return block.rawValue
-        }
-    }
-
-    var summary: String {
-        switch self {
-        case .w8a8(let mode):
-            return "int8 weights per channel (symmetric) × int8 activations per token (\(mode.rawValue)), Int32 accumulators"
-        case .w4a16(let g): return "int4 weights, scale and zero-point per \(g) inputs × float activations"
-        case .w4a8(let g): return "int4 weights, scale and zero-point per \(g) inputs × int8 activations per token, Int32 per group"
-        case .fp8: return "E4M3 weights per channel × E4M3 activations per token, float accumulation"
-        case .gguf(let b): return "GGUF \(b.rawValue.uppercased()) weights × Q8_0 activations per 32 values, as llama.cpp"
-        }
-    }
-
-    /// Quantizes the weights once; returns the multiply (activations in, Y out).
-    func prepare(_ w: [Float], n: Int, k: Int) throws -> (UnsafeBufferPointer<Float>, Int, UnsafeMutableBufferPointer<Float>) -> Void {
-        switch self {
-        case .w8a8(let mode):
-            let q = Int8ChannelWeights(quantizing: w, rows: n, columns: k)
-            return { x, m, y in W8A8Matmul.multiply(x, m: m, weights: q, mode: mode, into: y) }
-        case .w4a16(let g):
-            let q = Int4GroupWeights(quantizing: w, rows: n, columns: k, groupSize: g)
-            return { x, m, y in W4A16Matmul.multiply(x, m: m, weights: q, into: y) }
-        case .w4a8(let g):
-            let q = Int4GroupWeights(quantizing: w, rows: n, columns: k, groupSize: g)
-            return { x, m, y in W4A8Matmul.multiply(x, m: m, weights: q, into: y) }
-        case .fp8:
-            let q = FP8Weights(quantizing: w, rows: n, columns: k, granularity: .channel)
-            return { x, m, y in FP8Matmul.multiply(x, m: m, weights: q, into: y) }
-        case .gguf(let block):
-            let q = try GGUFBlockWeights(quantizing: w, rows: n, columns: k, type: block)
-            return { x, m, y in GGUFMatmul.multiply(x, m: m, weights: q, into: y) }
-        }
-    }
-}
-
 /// Where the activations come from.
 enum ActivationSource {
     case gaussian, outliers
@@ -198,25 +139,11 @@ enum ActivationSource {
     func make(k: Int, tokens: Int?, seed: UInt64) throws -> ([Float], Int, String) {
         switch self {
         case .gaussian:
-            let m = tokens ?? 16
-            return (EngineBenchmark.gaussian(rows: m, columns: k, seed: seed).values, m, "gaussian N(0,1), seed \(seed)")
+            let a = SyntheticActivations.gaussian(tokens: tokens ?? 16, features: k, seed: seed)
+            return (a.values, a.tokens, a.description)
         case .outliers:
-            let m = tokens ?? 16
-            var x = EngineBenchmark.gaussian(rows: m, columns: k, seed: seed).values
-            var rng = SplitMix64(seed: seed &+ 1)
-            let count = min(k, max(2, min(8, k / 512)))
-            var columns: [Int] = []
-            while columns.count < count {
-                let c = Int(rng.next() % UInt64(k))
-                if !columns.contains(c) { columns.append(c) }
-            }
-            var scales: [String] = []
-            for c in columns.sorted() {
-                let factor = 20 + Float(rng.next() >> 40) / Float(1 << 24) * 30
-                for row in 0..<m { x[row * k + c] *= factor }
-                scales.append("\(c)×\(Int(factor.rounded()))")
-            }
-            return (x, m, "gaussian N(0,1), seed \(seed), outlier columns " + scales.joined(separator: " "))
+            let a = SyntheticActivations.outliers(tokens: tokens ?? 16, features: k, seed: seed)
+            return (a.values, a.tokens, a.description)
         case .tensor(let file, let name):
             let t = try Checkpoint.open(file).load(named: name)
             guard t.rank >= 1, t.shape.last == k else {
