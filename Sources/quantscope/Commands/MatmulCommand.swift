@@ -57,16 +57,7 @@ struct MatmulCommand: ParsableCommand {
         guard repeats >= 1 else { throw UsageError("--repeats must be at least 1") }
         let source = try ActivationSource(parsing: activations)
 
-        let checkpoint = try Checkpoint.open(file)
-        let info: TensorInfo
-        if let tensor {
-            info = try checkpoint.info(named: tensor)
-        } else if checkpoint.tensors.count == 1 {
-            info = checkpoint.tensors[0]
-        } else {
-            throw UsageError("\(file) holds \(checkpoint.tensors.count) tensors; choose one with --tensor (`quantscope inspect \(file)` lists them)")
-        }
-        let weight = try checkpoint.load(info)
+        let (checkpoint, info, weight) = try TensorChoice.load(file: file, tensor: tensor)
         guard weight.rank == 2, weight.shape[0] > 0, weight.shape[1] > 0 else {
             throw TensorFileError.invalidTensor(path: checkpoint.filePath(of: info), tensor: info.name,
                                                 reason: "matmul needs a 2-D weight [out, in] with no empty axis; this one has shape \(weight.shape)")

@@ -32,6 +32,13 @@ struct QuantizeOptions: ParsableArguments {
 
     /// Opens the file and decodes the tensor.
     func load() throws -> (Checkpoint, TensorInfo, Tensor) {
+        try TensorChoice.load(file: file, tensor: tensor)
+    }
+}
+
+/// `FILE --tensor NAME`, where the name may be left out when the file holds one tensor.
+enum TensorChoice {
+    static func load(file: String, tensor: String?) throws -> (Checkpoint, TensorInfo, Tensor) {
         let checkpoint = try Checkpoint.open(file)
         let info: TensorInfo
         if let tensor {
