@@ -14,6 +14,21 @@ let engineFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked
 let engineFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 #endif
 
+/// `QuantKernelsVNNI` holds the int8 inner loops for AVX-512 VNNI, which
+/// `QuantEngine` calls only after checking at run time that the CPU and OS
+/// support them. It is compiled for Haswell plus exactly the four features
+/// that check reads (AVX-512F/BW/VL/VNNI) and XSAVEC for the check itself:
+/// a named CPU (`znver4`, `icelake-server`) would also let the compiler use
+/// VBMI, IFMA, GFNI and others that the check does not cover. Elsewhere the
+/// target compiles to a stub that reports no support.
+#if arch(x86_64)
+let vnniFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-target-cpu", "haswell",
+                                              "-Xcc", "-mavx512f", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vl",
+                                              "-Xcc", "-mavx512vnni", "-Xcc", "-mxsavec"])]
+#else
+let vnniFlags: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "quantscope",
     products: [
@@ -28,9 +43,10 @@ let package = Package(
     targets: [
         .target(
             name: "QuantEngine",
-            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["QuantKernelsVNNI", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: engineFlags
         ),
+        .target(name: "QuantKernelsVNNI", swiftSettings: vnniFlags),
         // The explorer's model, views and widgets: pure Swift, rendered into cell buffers.
         .target(name: "QuantScopeUI", dependencies: ["QuantEngine"]),
         // The system's ncursesw; only NcursesBackend imports it.

@@ -5,7 +5,8 @@ import Testing
 /// 4-bit group weights: packing and codes against the `uint4` quantizer
 /// and SPEC §5's low-first layout; W4A16 within its float bound of the
 /// Float64 reference; W4A8's per-group Int32 accumulators exactly, its y
-/// within bound.
+/// within bound, on each int8 path this machine runs (AVX2, AVX-512 VNNI),
+/// which agree on y bit for bit.
 @Suite("Kernels: W4A16 and W4A8")
 struct KernelInt4Tests {
     /// (M, N, K, G): K a multiple of G, K not a multiple of G (a short last
@@ -63,27 +64,38 @@ struct KernelInt4Tests {
     }
 
     @Test("W4A8 group accumulators equal the element-wise reference exactly; y within (K/32 + 8)·2⁻²⁴·S_x·Σ|S(q − Z)a|",
-          arguments: shapes)
-    func w4a8(_ shape: (m: Int, n: Int, k: Int, g: Int)) {
+          arguments: shapes, Int8KernelPath.supported)
+    func w4a8(_ shape: (m: Int, n: Int, k: Int, g: Int), _ path: Int8KernelPath) {
         let (m, n, k, g) = shape
         let w = KernelData.gaussian(n * k, seed: 45), x = KernelData.activations(m: m, k: k, seed: 46)
         let q = Int4GroupWeights(quantizing: w, rows: n, columns: k, groupSize: g)
         let a = Int8Activations(quantizing: x, rows: m, columns: k, mode: .symmetric)
-        KernelData.expectEqual(W4A8Matmul.groupAccumulators(a, q), ReferenceW4A8Matmul.groupAccumulators(a, q), "w4a8 acc \(m)×\(n)×\(k) g\(g)")
+        let what = "\(m)×\(n)×\(k) g\(g) \(path.name)"
+        KernelData.expectEqual(W4A8Matmul.groupAccumulators(a, q, path: path), ReferenceW4A8Matmul.groupAccumulators(a, q), "w4a8 acc \(what)")
         let reference = ReferenceW4A8Matmul.multiply(a, q)
-        KernelData.expectWithin(W4A8Matmul.multiply(x, m: m, weights: q), reference.y, magnitudes: reference.magnitudes,
-                                factor: Double(k) / 32 + 8, "w4a8 y \(m)×\(n)×\(k) g\(g)")
+        func y(_ path: Int8KernelPath) -> [Float] {
+            var y = [Float](repeating: 0, count: m * n)
+            y.withUnsafeMutableBufferPointer { W4A8Matmul.multiply(a, q, into: $0, path: path) }
+            return y
+        }
+        let fast = y(path)
+        KernelData.expectWithin(fast, reference.y, magnitudes: reference.magnitudes, factor: Double(k) / 32 + 8, "w4a8 y \(what)")
+        #expect(fast.map(\.bitPattern) == y(.baseline).map(\.bitPattern), "w4a8 y \(what) equals the baseline's bit for bit")
     }
 
-    @Test("extreme codes: every q in 0…15 against activations ±127, zero-points at both ends")
-    func extremes() {
+    @Test("extreme codes: every q in 0…15 against activations ±127, zero-points at both ends", arguments: Int8KernelPath.supported)
+    func extremes(_ path: Int8KernelPath) {
         let (m, n, k, g) = (2, 4, 512, 256)
         let codes = (0..<(n * k)).map { UInt8(($0 * 7) % 16) }
         let zeros: [UInt8] = [0, 15, 8, 7, 15, 0, 11, 11]
         let q = Int4GroupWeights(codes: codes, scales: [Float](repeating: 0.5, count: 8), zeroPoints: zeros, rows: n, columns: k, groupSize: g)
         let xCodes = (0..<(m * k)).map { Int8($0 % 3 == 0 ? 127 : ($0 % 3 == 1 ? -127 : 5)) }
         let a = Int8Activations(codes: xCodes, scales: [1, 0.5], zeroPoints: [0, 0], rows: m, columns: k, mode: .symmetric)
-        KernelData.expectEqual(W4A8Matmul.groupAccumulators(a, q), ReferenceW4A8Matmul.groupAccumulators(a, q), "extreme int4 accumulators")
+        KernelData.expectEqual(W4A8Matmul.groupAccumulators(a, q, path: path), ReferenceW4A8Matmul.groupAccumulators(a, q),
+                               "extreme int4 accumulators \(path.name)")
+        let one = Int8Activations(codes: Array(xCodes[0..<k]), scales: [1], zeroPoints: [0], rows: 1, columns: k, mode: .symmetric)
+        KernelData.expectEqual(W4A8Matmul.groupAccumulators(one, q, path: path), ReferenceW4A8Matmul.groupAccumulators(one, q),
+                               "extreme int4 GEMV accumulators \(path.name)")
         #expect((0..<k).allSatisfy { q.code(row: 1, column: $0) == codes[k + $0] }, "codes round-trip through the packing")
     }
 }

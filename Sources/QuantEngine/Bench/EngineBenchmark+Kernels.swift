@@ -50,10 +50,12 @@ extension EngineBenchmark {
     /// Every kernel, in report order.
     public static let kernelNames = ["f32", "w8a8", "w4a16", "w4a8", "fp8", "q4_0", "q8_0"]
 
-    /// One line saying what the kernel times include, for reports.
+    /// One line saying what the kernel times include, and which int8 inner
+    /// loops ran (`int8_path`, see `Int8KernelPath`), for reports.
     public static let kernelNote = "times include quantizing the activations per token (int8 for w8a8/w4a8, Q8_0 for q4_0/q8_0, "
         + "E4M3 for fp8); weights are quantized once beforehand and cycled through copies totalling > 64 MiB, so every "
-        + "multiply reads them from main memory"
+        + "multiply reads them from main memory; int8_path: \"\(Int8KernelPath.current.name)\" for w8a8 and w4a8 "
+        + "(\(Int8KernelPath.disableVariable)=1 forces \(Int8KernelPath.baseline.name))"
 
     /// Times every kernel (or only `only`, and always f32) on N×K weights for
     /// each token count in `tokens` (1 = GEMV).

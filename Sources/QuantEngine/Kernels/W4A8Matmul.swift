@@ -16,6 +16,10 @@
 /// The accumulators equal `ReferenceW4A8Matmul`'s exactly; y is summed in
 /// Float32 lanes, one scaled term per group (GEMV) or per unit of at most
 /// 128 codes (GEMM): error at most about (K/32 + 8)·2⁻²⁴·S_x·Σ|S·(q − Z)·a|.
+///
+/// On CPUs with AVX-512 VNNI one `vpdpbusd` per 32 codes replaces
+/// `vpmaddubsw` and the Int16 sums (`W4A8Matmul+VNNI.swift`), unless
+/// `Int8KernelPath` says otherwise; the lanes, so y, are the same bit for bit.
 public enum W4A8Matmul {
     /// Quantizes `x` (M×K) per token (symmetric int8) and computes Y = X·Wᵀ.
     public static func multiply(_ x: UnsafeBufferPointer<Float>, m: Int, weights w: Int4GroupWeights,
@@ -34,30 +38,33 @@ public enum W4A8Matmul {
     }
 
     /// Y from symmetric int8 activations already quantized.
-    public static func multiply(_ a: Int8Activations, _ w: Int4GroupWeights, into y: UnsafeMutableBufferPointer<Float>) {
+    /// - Parameter path: the inner loops to run (one this machine supports).
+    public static func multiply(_ a: Int8Activations, _ w: Int4GroupWeights, into y: UnsafeMutableBufferPointer<Float>,
+                                path: Int8KernelPath = .current) {
         precondition(a.mode == .symmetric, "W4A8Matmul takes symmetric activations")
         precondition(a.columns == w.columns && y.count >= a.rows * w.rows)
         guard let yb = y.baseAddress else { return }
         a.scales.withUnsafeBufferPointer { sx in
             guard let sx = sx.baseAddress else { return }
-            run(a, w, sx: sx, into: yb)
+            run(a, w, sx: sx, into: yb, path: path)
         }
     }
 
     /// acc[m, n, g], M×N×⌈K/G⌉, from the same integer lanes `multiply`
-    /// uses: the GEMV lanes for one token, the GEMM tiles for more.
-    public static func groupAccumulators(_ a: Int8Activations, _ w: Int4GroupWeights) -> [Int32] {
+    /// uses: the GEMV lanes for one token, the GEMM tiles for more (`path`:
+    /// as for `multiply`).
+    public static func groupAccumulators(_ a: Int8Activations, _ w: Int4GroupWeights, path: Int8KernelPath = .current) -> [Int32] {
         precondition(a.mode == .symmetric && a.columns == w.columns)
         let groups = w.groupsPerRow
         var out = [Int32](repeating: 0, count: a.rows * w.rows * groups)
         out.withUnsafeMutableBufferPointer { o in
             guard let o = o.baseAddress else { return }
-            if a.rows > 1 {
+            if a.rows > 1 || path == .avx512VNNI {
                 var y = [Float](repeating: 0, count: a.rows * w.rows)
                 y.withUnsafeMutableBufferPointer { yb in
                     a.scales.withUnsafeBufferPointer { sx in
                         guard let yb = yb.baseAddress, let sx = sx.baseAddress else { return }
-                        run(a, w, sx: sx, into: yb, collect: o)
+                        run(a, w, sx: sx, into: yb, collect: o, path: path)
                     }
                 }
                 return
@@ -191,9 +198,10 @@ public enum W4A8Matmul {
     /// y[m, n] = S_x[m]·Σ_g S·Float(acc_g) for every output, split over the
     /// cores by weight rows.
     /// `collect`, when given (M×N×groups, zeroed), receives the GEMM's group
-    /// accumulators as well, for the tests.
+    /// accumulators as well, for the tests (on the VNNI path, the GEMV's too).
     static func run(_ a: Int8Activations, _ w: Int4GroupWeights, sx: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                    collect: UnsafeMutablePointer<Int32>? = nil) {
+                    collect: UnsafeMutablePointer<Int32>? = nil, path: Int8KernelPath) {
+        path.checkSupported()
         let m = a.rows, n = w.rows
         guard m > 0, n > 0 else { return }
         let layout = Layout(w, a)
@@ -203,7 +211,9 @@ public enum W4A8Matmul {
                     w.zeroPoints.withUnsafeBufferPointer { z in
                         guard let p = p.baseAddress, let s = s.baseAddress, let z = z.baseAddress else { return }
                         let weights = Weights(packed: p, scales: s, zeroPoints: z, rows: n, rowBytes: w.rowBytes)
-                        if m == 1 {
+                        if path == .avx512VNNI {
+                            runVNNI(act, weights, layout, m: m, sx: sx, into: y, collect: collect)
+                        } else if m == 1 {
                             gemv(act, weights, layout, sx: sx[0], into: y)
                         } else {
                             gemm(act, weights, layout, m: m, sx: sx, into: y, collect: collect)

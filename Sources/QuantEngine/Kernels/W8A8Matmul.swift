@@ -17,6 +17,10 @@
 /// a time. GEMM (compute-bound): weights and activations widened to Int16
 /// once, then one `vpmaddwd` + `vpaddd` per 16 products, eight weight rows
 /// against one token at a time.
+///
+/// On CPUs with AVX-512 VNNI both run `vpdpbusd` instead (64 products per
+/// instruction, see `W8A8Matmul+VNNI.swift`), unless `Int8KernelPath`
+/// says otherwise; the accumulators are the same either way.
 public enum W8A8Matmul {
     /// Quantizes `x` (M×K) per token and computes Y = X·Wᵀ into `y` (M×N).
     public static func multiply(_ x: UnsafeBufferPointer<Float>, m: Int, weights: Int8ChannelWeights,
@@ -35,7 +39,9 @@ public enum W8A8Matmul {
     }
 
     /// Y from activations already quantized.
-    public static func multiply(_ a: Int8Activations, _ w: Int8ChannelWeights, into y: UnsafeMutableBufferPointer<Float>) {
+    /// - Parameter path: the inner loops to run (one this machine supports).
+    public static func multiply(_ a: Int8Activations, _ w: Int8ChannelWeights, into y: UnsafeMutableBufferPointer<Float>,
+                                path: Int8KernelPath = .current) {
         precondition(a.columns == w.columns && y.count >= a.rows * w.rows)
         guard let yb = y.baseAddress else { return }
         a.scales.withUnsafeBufferPointer { sx in
@@ -43,7 +49,7 @@ public enum W8A8Matmul {
                 w.scales.withUnsafeBufferPointer { sw in
                     w.rowSums.withUnsafeBufferPointer { rs in
                         guard let sx = sx.baseAddress, let zx = zx.baseAddress, let sw = sw.baseAddress, let rs = rs.baseAddress else { return }
-                        run(a, w, ScaledOutput(y: yb, n: w.rows, sx: sx, zx: zx, sw: sw, rowSums: rs))
+                        run(a, w, ScaledOutput(y: yb, n: w.rows, sx: sx, zx: zx, sw: sw, rowSums: rs), path: path)
                     }
                 }
             }
@@ -51,15 +57,15 @@ public enum W8A8Matmul {
     }
 
     /// The Int32 accumulators acc[m, n] = Σ_k q_w·(q_x − Z_x), M×N, from the
-    /// same fast path `multiply` uses.
-    public static func accumulators(_ a: Int8Activations, _ w: Int8ChannelWeights) -> [Int32] {
+    /// same fast path `multiply` uses (`path`: as for `multiply`).
+    public static func accumulators(_ a: Int8Activations, _ w: Int8ChannelWeights, path: Int8KernelPath = .current) -> [Int32] {
         precondition(a.columns == w.columns)
         var acc = [Int32](repeating: 0, count: a.rows * w.rows)
         acc.withUnsafeMutableBufferPointer { out in
             a.zeroPoints.withUnsafeBufferPointer { zx in
                 w.rowSums.withUnsafeBufferPointer { rs in
                     guard let o = out.baseAddress, let zx = zx.baseAddress, let rs = rs.baseAddress else { return }
-                    run(a, w, AccumulatorOutput(acc: o, n: w.rows, zx: zx, rowSums: rs))
+                    run(a, w, AccumulatorOutput(acc: o, n: w.rows, zx: zx, rowSums: rs), path: path)
                 }
             }
         }
@@ -70,13 +76,19 @@ public enum W8A8Matmul {
 
     /// The raw dots Σ_k q_w·q_x go to an epilogue, which applies the
     /// zero-point correction and the scales.
-    static func run<E: Int8Epilogue>(_ a: Int8Activations, _ w: Int8ChannelWeights, _ epilogue: E) {
+    static func run<E: Int8Epilogue>(_ a: Int8Activations, _ w: Int8ChannelWeights, _ epilogue: E, path: Int8KernelPath) {
+        path.checkSupported()
         let m = a.rows, n = w.rows, stride = w.rowStride
         guard m > 0, n > 0 else { return }
         a.codes.withUnsafeBufferPointer { ac in
             w.codes.withUnsafeBufferPointer { wc in
                 guard let ap = ac.baseAddress, let wp = wc.baseAddress else { return }
-                if m == 1 {
+                if path == .avx512VNNI {
+                    w.rowSums.withUnsafeBufferPointer { rs in
+                        guard let rs = rs.baseAddress else { return }
+                        runVNNI(ap, wp, rowSums: rs, m: m, n: n, stride: stride, epilogue)
+                    }
+                } else if m == 1 {
                     gemv(ap, wp, n: n, stride: stride, epilogue)
                 } else {
                     gemm(ap, wp, m: m, n: n, stride: stride, epilogue)
