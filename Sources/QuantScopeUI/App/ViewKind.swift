@@ -13,6 +13,18 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         }
     }
 
+    /// A shorter title for the tabs row of a narrow view area.
+    public var shortTitle: String {
+        switch self {
+        case .histogram: return "Hist"
+        case .mapping: return "Map"
+        case .error: return "Error"
+        case .packing: return "Pack"
+        case .bits: return "Bits"
+        case .matmul: return "Matmul"
+        }
+    }
+
     /// The view shown beside this one on a wide terminal.
     public var companion: ViewKind {
         switch self {

@@ -28,7 +28,7 @@ enum Chrome {
         let companion = Layout.showsTwoViews(width: state.width, height: state.height) ? state.view.companion : nil
         for (view, range) in layout.tabSpans() where range.upperBound <= layout.tabs.maxX {
             let active = view == state.view || view == companion
-            let label = " \(view.rawValue) \(view.title) "
+            let label = Layout.tabLabel(view, width: layout.tabs.width)
             buffer.put(label, x: range.lowerBound, y: layout.tabs.y, style: active ? theme.topBar : theme.muted)
         }
     }

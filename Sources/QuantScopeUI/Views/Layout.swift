@@ -53,6 +53,12 @@ public struct Layout: Equatable, Sendable {
                   browserVisible: state.width >= 100 || state.focus == .browser || state.tensor == nil)
     }
 
+    /// A tab's label: the full title when every tab fits, the short one otherwise.
+    public static func tabLabel(_ view: ViewKind, width: Int) -> String {
+        let full = ViewKind.allCases.reduce(1) { $0 + CellBuffer.width(of: " \($1.rawValue) \($1.title) ") + 1 }
+        return full <= width ? " \(view.rawValue) \(view.title) " : " \(view.rawValue) \(view.shortTitle) "
+    }
+
     /// The visible rows of the tensor list (inside its border).
     public var browserRows: Int { max(0, (browser?.height ?? 0) - 2) }
 
@@ -60,7 +66,7 @@ public struct Layout: Equatable, Sendable {
     public func tabSpans() -> [(view: ViewKind, range: Range<Int>)] {
         var x = tabs.x + 1
         return ViewKind.allCases.map { view in
-            let label = " \(view.rawValue) \(view.title) "
+            let label = Layout.tabLabel(view, width: tabs.width)
             defer { x += label.count + 1 }
             return (view, x..<(x + label.count))
         }
