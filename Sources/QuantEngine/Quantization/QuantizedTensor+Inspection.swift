@@ -44,25 +44,6 @@ extension QuantizedTensor {
         }
     }
 
-    /// How often each code (by its low byte) occurs: 256 counts.
-    public func codeUsage() -> [Int] {
-        let parts = codes.withUnsafeBufferPointer { c in
-            Parallel.map(count: c.count, minimumChunk: 1 << 18) { range -> [Int] in
-                var counts = [Int](repeating: 0, count: 256)
-                counts.withUnsafeMutableBufferPointer { out in
-                    for i in range { out[Int(c[i])] += 1 }
-                }
-                return counts
-            }
-        }
-        var total = [Int](repeating: 0, count: 256)
-        for part in parts { for k in 0..<256 { total[k] += part[k] } }
-        return total
-    }
-
-    /// The number of distinct codes that occur.
-    public func usedCodeCount() -> Int { codeUsage().filter { $0 > 0 }.count }
-
     /// The grid of a group whose scale is 1 and zero-point 0, ascending: every
     /// group's levels are these mapped by `map(_:group:)`.
     var unitLevels: [Float] {
@@ -95,9 +76,10 @@ extension QuantizedTensor {
         public var usedCodes: Int { codeUsage.filter { $0 > 0 }.count }
     }
 
-    /// `codeUsage()`, `clippedCounts(original:)` and the worst element in one
-    /// parallel pass over the tensor, segment by segment (what the explorer
-    /// runs on every recompute).
+    /// How often each code occurs, how many finite elements lie beyond their
+    /// group's grid by more than half its end step (saturated rather than
+    /// rounded), and the worst element — in one parallel pass over the
+    /// tensor, segment by segment (what the explorer runs on every recompute).
     public func survey(original x: [Float]) -> Survey {
         precondition(x.count == codes.count)
         let unit = unitLevels
@@ -113,9 +95,11 @@ extension QuantizedTensor {
                         p.usage.withUnsafeMutableBufferPointer { usage in
                             for s in range {
                                 let seg = layout.segment(s)
+                                // A negative scale (GGUF q4_0/q5_0 store d = max / −8) flips the ends.
+                                let a0 = map(lowUnit, group: seg.group), a1 = map(highUnit, group: seg.group)
                                 let (b, a, w, index) = QuantizedTensor.surveySegment(
                                     xs, ys, cs, start: seg.start, count: seg.length,
-                                    low: map(lowUnit, group: seg.group), high: map(highUnit, group: seg.group), usage: usage)
+                                    low: min(a0, a1), high: max(a0, a1), usage: usage)
                                 p.below += b
                                 p.above += a
                                 if w > p.worst { p.worst = w; p.index = index }
@@ -181,32 +165,6 @@ extension QuantizedTensor {
         return (b, a, best, bestAt)
     }
 
-    /// Finite elements beyond their group's grid by more than half its end
-    /// step — saturated rather than rounded — below and above.
-    public func clippedCounts(original x: [Float]) -> (below: Int, above: Int) {
-        precondition(x.count == codes.count)
-        let unit = unitLevels
-        guard unit.count > 1 else { return (0, 0) }
-        // Half an end step beyond the end levels, in unit terms.
-        let lowUnit = unit[0] - (unit[1] - unit[0]) / 2
-        let highUnit = unit[unit.count - 1] + (unit[unit.count - 1] - unit[unit.count - 2]) / 2
-        let parts = x.withUnsafeBufferPointer { xs in
-            Parallel.map(count: layout.segmentCount, minimumChunk: 64) { range -> (Int, Int) in
-                var below = 0, above = 0
-                for s in range {
-                    let seg = layout.segment(s)
-                    let lo = map(lowUnit, group: seg.group), hi = map(highUnit, group: seg.group)
-                    for i in seg.start..<(seg.start + seg.length) {
-                        let v = xs[i]
-                        if v < lo { below += 1 } else if v > hi { above += 1 }
-                    }
-                }
-                return (below, above)
-            }
-        }
-        return parts.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
-    }
-
     /// Mean squared error of each of `rows` equal runs of the flattened
     /// tensor (a [out, in] weight's output channels), over finite elements.
     public func rowMeanSquaredError(original x: [Float], rows: Int) -> [Double] {
@@ -238,26 +196,6 @@ extension QuantizedTensor {
 }
 
 extension ErrorMetrics {
-    /// The flat index of the largest |x − y| over finite x (the first one on
-    /// ties); nil when no x is finite. Parallel: it runs on every recompute.
-    public static func argmaxAbsDifference(_ x: [Float], _ y: [Float]) -> Int? {
-        precondition(x.count == y.count)
-        let parts = x.withUnsafeBufferPointer { xs in
-            y.withUnsafeBufferPointer { ys in
-                Parallel.map(count: xs.count, minimumChunk: 1 << 16) { range -> (Float, Int) in
-                    var best: Float = -1, index = -1
-                    for i in range where xs[i].isFinite {
-                        let e = abs(xs[i] - ys[i])
-                        if e > best { best = e; index = i }
-                    }
-                    return (best, index)
-                }
-            }
-        }
-        let winner = parts.reduce((Float(-1), -1)) { $1.0 > $0.0 ? $1 : $0 }
-        return winner.1 >= 0 ? winner.1 : nil
-    }
-
     /// Mean squared error of each of `rows` equal runs of two buffers, over
     /// finite originals (0 for a run with none).
     public static func rowMeanSquaredError(_ x: [Float], _ y: [Float], rows: Int) -> [Double] {

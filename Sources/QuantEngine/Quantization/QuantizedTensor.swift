@@ -36,21 +36,17 @@ public struct QuantizedTensor: Sendable {
     public func group(ofElement index: Int) -> Int { layout.group(ofElement: index) }
 
     /// √(mean over elements of (error / S)²): the error in units of each
-    /// group's step. Uniform rounding gives 1/√12 ≈ 0.289 when nothing clips.
+    /// group's scale. For integer schemes S is the grid step, and uniform
+    /// rounding gives 1/√12 ≈ 0.289 when nothing clips; for float, NF4 and
+    /// MX schemes S is not a step, so the number is relative only.
     public var rmseOverScale: Double {
         guard metrics.elements - metrics.nonfinite > 0, scales.count == groupSquaredError.count else { return 0 }
         var sum = 0.0
         for g in scales.indices {
-            let s = Double(effectiveStep(group: g))
+            let s = Double(scales[g])
             if s > 0 { sum += groupSquaredError[g] / (s * s) }
         }
         return (sum / Double(metrics.elements - metrics.nonfinite)).squareRoot()
     }
 
-    /// The spacing of the grid a group's values were rounded to: S for
-    /// integer schemes and GGUF blocks; the scale times the format's
-    /// unit-exponent step for float ones (so 1/√12 is not their ideal).
-    public func effectiveStep(group: Int) -> Float {
-        scales[group]
-    }
 }
