@@ -28,6 +28,8 @@ struct HistogramSummaryTests {
         #expect(h.bin(of: -4) == 0 && h.bin(of: 4) == 7 && h.bin(of: 0.5) == 4)
         #expect(h.bin(of: 4.5) == nil && h.bin(of: -4.001) == nil)
         #expect(h.edge(3) == -1)
+        // The binning pass also found the finite extremes, outside the range.
+        #expect(h.observedMin == -10 && h.observedMax == 10)
     }
 
     @Test("without a range the finite min and max bound the bins")

@@ -71,7 +71,7 @@ enum TestStates {
         state.view = view
         state.cursor = cursor
         state.focus = focus
-        let request = AnalysisRequest(tensor: loaded, settings: settings, wantComparisons: comparisons)
+        let request = AnalysisRequest(tensor: loaded, settings: settings)
         var analysis = try Analyzer.analyze(request)
         if comparisons { analysis.add(try Analyzer.details(request, of: analysis)) }
         // Timings vary run to run: golden screens show a fixed one.

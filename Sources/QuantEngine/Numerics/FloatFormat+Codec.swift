@@ -108,9 +108,4 @@ extension FloatFormat {
         if field > Int(maxFiniteMagnitudeCode) { return mode == .saturate ? maxFiniteMagnitudeCode : nan }
         return UInt32(max(field, 0))
     }
-
-    /// The value `encode` then `decode` gives: x rounded onto this format.
-    public func round(_ x: Float, mode: OverflowMode = .saturate) -> Float {
-        decode(encode(x, mode: mode))
-    }
 }

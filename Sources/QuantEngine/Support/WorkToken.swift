@@ -19,9 +19,6 @@ public final class WorkToken: Sendable {
         done.store(0, ordering: .relaxed)
     }
 
-    /// Adds more expected units (work made of several passes).
-    public func expectMore(_ units: Int) { total.add(units, ordering: .relaxed) }
-
     public func advance(_ units: Int) { done.add(units, ordering: .relaxed) }
 
     /// Fraction done in [0, 1] (0 when nothing was declared).

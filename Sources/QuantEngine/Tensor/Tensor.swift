@@ -37,26 +37,4 @@ public struct Tensor: Sendable {
         }
         return shape.contains(0) ? 0 : product
     }
-
-    /// The row-major strides in elements.
-    public static func strides(_ shape: [Int]) -> [Int] {
-        var strides = [Int](repeating: 1, count: shape.count)
-        var running = 1
-        for axis in shape.indices.reversed() {
-            strides[axis] = running
-            running *= shape[axis]
-        }
-        return strides
-    }
-
-    /// The multi-index of a flat position.
-    public func index(ofFlat flat: Int) -> [Int] {
-        var rest = flat
-        var result = [Int](repeating: 0, count: shape.count)
-        for axis in shape.indices.reversed() where shape[axis] > 0 {
-            result[axis] = rest % shape[axis]
-            rest /= shape[axis]
-        }
-        return result
-    }
 }

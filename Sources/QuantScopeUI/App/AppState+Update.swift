@@ -72,14 +72,14 @@ extension AppState {
         generation += 1
         computing = true
         comparing = false
-        return [.analyze(AnalysisRequest(tensor: tensor, settings: settings, wantComparisons: errorViewVisible), generation: generation)]
+        return [.analyze(AnalysisRequest(tensor: tensor, settings: settings), generation: generation)]
     }
 
     /// Asks for the Error view's comparisons when they are on screen and missing.
     mutating func compareIfNeeded() -> [AppCommand] {
         guard errorViewVisible, let tensor, let analysis, analysis.comparisons == nil, !computing, !comparing else { return [] }
         comparing = true
-        return [.details(AnalysisRequest(tensor: tensor, settings: settings, wantComparisons: true), analysis, generation: generation)]
+        return [.details(AnalysisRequest(tensor: tensor, settings: settings), analysis, generation: generation)]
     }
 
     /// Asks for the Matmul view's kernels when it shows a 2-D weight without them.

@@ -72,9 +72,7 @@ public struct AppState: Sendable {
 
     /// Whether the Error view (or its companion) is on screen, so the
     /// comparisons are worth computing.
-    public var errorViewVisible: Bool {
-        view == .error || (Layout.showsTwoViews(width: width, height: height) && view.companion == .error)
-    }
+    public var errorViewVisible: Bool { isVisible(.error) }
 }
 
 /// What happens to the explorer: input, and results coming back from work.

@@ -28,7 +28,7 @@ public final class ExplorerRunner {
         state.width = backend.width
         state.height = backend.height
         if openFirstTensor, state.browser.selectedRef != nil {
-            execute(state.handle(.input(.key(.enter))), key: nil)
+            execute(state.handle(.input(.key(.enter))))
         }
         draw()
         while !state.quit {
@@ -37,7 +37,7 @@ public final class ExplorerRunner {
             if let input = backend.nextEvent(timeoutMilliseconds: busy ? 4 : 120) {
                 let started = Clock.milliseconds()
                 let before = state.generation
-                execute(state.handle(.input(input)), key: nil)
+                execute(state.handle(.input(input)))
                 if case .key(let k) = input {
                     if state.generation != before {
                         pendingKey = ("\(k)", started, state.generation)
@@ -50,7 +50,7 @@ public final class ExplorerRunner {
                 changed = true
             }
             for event in worker.drain() {
-                execute(state.handle(event), key: nil)
+                execute(state.handle(event))
                 changed = true
             }
             if worker.isBusy {
@@ -70,7 +70,7 @@ public final class ExplorerRunner {
         return state
     }
 
-    private func execute(_ commands: [AppCommand], key: String?) {
+    private func execute(_ commands: [AppCommand]) {
         for command in commands {
             if case .quit = command { state.quit = true }
             worker.submit(command)

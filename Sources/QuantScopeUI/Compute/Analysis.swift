@@ -49,12 +49,10 @@ public struct Analysis: Sendable {
 public struct AnalysisRequest: Sendable {
     public var tensor: LoadedTensor
     public var settings: QuantSettings
-    public var wantComparisons: Bool
 
-    public init(tensor: LoadedTensor, settings: QuantSettings, wantComparisons: Bool) {
+    public init(tensor: LoadedTensor, settings: QuantSettings) {
         self.tensor = tensor
         self.settings = settings
-        self.wantComparisons = wantComparisons
     }
 
     public var scheme: Scheme { settings.scheme }

@@ -52,13 +52,9 @@ enum TensorChoice {
     }
 }
 
-/// Wall-clock milliseconds.
+/// Wall-clock milliseconds (the engine's monotonic clock).
 enum Clock {
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
-    }
+    static func now() -> Double { EngineBenchmark.now() }
 
     static func measure<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let start = now()

@@ -64,7 +64,7 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                 nonfinite.withUnsafeMutableBufferPointer { nf in
                     let slots = UnsafeSendable((params, sse, nf))
                     return Parallel.map(count: groups, minimumChunk: max(1, (1 << 15) / averageGroup)) { range -> MetricsAccumulator in
-                        var sums = RunningSums()
+                        var sums = MetricsAccumulator()
                         var sinceReport = 0
                         for g in range {
                             if token?.isCancelled == true { break }
@@ -79,7 +79,7 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                             if sinceReport >= 1 << 18 { token?.advance(sinceReport); sinceReport = 0 }
                         }
                         token?.advance(sinceReport)
-                        return sums.finish()
+                        return sums
                     }
                 }
             }
@@ -158,13 +158,13 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         let wide = merged.map { SegmentQuantizer.needsWideSums(lo: $0.lo, hi: $0.hi) }
         // Phase 2: encode; per-group error sums again per worker, merged after.
         let parts = Parallel.map(count: layout.count, minimumChunk: chunk) { flat -> (MetricsAccumulator, [Double]) in
-            var sums = RunningSums()
+            var sums = MetricsAccumulator()
             var sse = [Double](repeating: 0, count: groups)
             forEachPiece(in: flat) { start, count, group in
                 sse[group] += encode(io, start: start, count: count, parameters[group], careful: merged[group].nonfinite > 0,
                                      wide: wide[group], into: &sums)
             }
-            return (sums.finish(), sse)
+            return (sums, sse)
         }
         var metrics = MetricsAccumulator()
         var squaredError = [Double](repeating: 0, count: groups)
@@ -176,33 +176,6 @@ struct SegmentQuantizer<Codec: ElementCodec> {
     }
 
     // MARK: Kernels
-
-    /// A worker's error sums: Float32 lanes for the current short run, Float64 behind them.
-    struct RunningSums {
-        var partial = MetricsAccumulator.Partial()
-        var pending = 0
-        var total = MetricsAccumulator()
-
-        /// Vectors per run before the lanes move into Float64 (256 elements).
-        static var runLength: Int { 256 / FloatVector.scalarCount }
-
-        @inline(__always)
-        mutating func add(_ x: FloatVector, _ y: FloatVector) -> FloatVector {
-            let squared = partial.add(x, y)
-            pending += 1
-            if pending == RunningSums.runLength {
-                total.flush(&partial)
-                pending = 0
-            }
-            return squared
-        }
-
-        mutating func finish() -> MetricsAccumulator {
-            total.flush(&partial)
-            pending = 0
-            return total
-        }
-    }
 
     /// Whether a group's values are so large or so small that squares summed
     /// in Float32 would overflow or underflow (beyond 2^±50); such groups
@@ -253,7 +226,7 @@ struct SegmentQuantizer<Codec: ElementCodec> {
     /// is what lets them stay in registers.
     @inline(__always)
     private func encode(_ io: IO, start: Int, count: Int, _ p: Codec.Parameters, careful: Bool, wide: Bool,
-                        into sums: inout RunningSums) -> Double {
+                        into sums: inout MetricsAccumulator) -> Double {
         if wide { return encodeWide(io, start: start, count: count, p, into: &sums) }
         let width = FloatVector.scalarCount
         let runElements = 256
@@ -295,12 +268,12 @@ struct SegmentQuantizer<Codec: ElementCodec> {
             }
             let runSquared = Double(squared.treeSum())
             pieceSquared += runSquared
-            sums.total.sumSquaredError += runSquared
-            sums.total.sumAbsError += Double(absolute.treeSum())
-            sums.total.maxAbsError = max(sums.total.maxAbsError, Double(largest.treeMax()))
-            sums.total.sumSquares += Double(xx.treeSum())
-            sums.total.sumSquaresApprox += Double(yy.treeSum())
-            sums.total.sumProducts += Double(xy.treeSum())
+            sums.sumSquaredError += runSquared
+            sums.sumAbsError += Double(absolute.treeSum())
+            sums.maxAbsError = max(sums.maxAbsError, Double(largest.treeMax()))
+            sums.sumSquares += Double(xx.treeSum())
+            sums.sumSquaresApprox += Double(yy.treeSum())
+            sums.sumProducts += Double(xy.treeSum())
         }
         if i < count {
             // The tail: pad with zeros, which add nothing to any sum.
@@ -312,7 +285,7 @@ struct SegmentQuantizer<Codec: ElementCodec> {
             let (c, y) = codec.encode(v, p)
             var partial = MetricsAccumulator.Partial()
             pieceSquared += Double(partial.add(v, y).treeSum())
-            sums.total.flush(&partial)
+            sums.flush(&partial)
             for lane in 0..<(count - i) {
                 let value = x[i + lane]
                 if value.isFinite {
@@ -326,22 +299,22 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                 }
             }
         }
-        sums.total.finite += count - nonfinite
-        sums.total.nonfinite += nonfinite
+        sums.finite += count - nonfinite
+        sums.nonfinite += nonfinite
         return pieceSquared
     }
 
     /// The rare path for groups of huge or tiny values: encode as usual, then
     /// sum the errors in Float64 element by element.
-    private func encodeWide(_ io: IO, start: Int, count: Int, _ p: Codec.Parameters, into sums: inout RunningSums) -> Double {
-        var scratch = RunningSums()
+    private func encodeWide(_ io: IO, start: Int, count: Int, _ p: Codec.Parameters, into sums: inout MetricsAccumulator) -> Double {
+        var scratch = MetricsAccumulator()
         _ = encode(io, start: start, count: count, p, careful: true, wide: false, into: &scratch)
         var acc = MetricsAccumulator()
         for i in start..<(start + count) {
             let x = io.x[i]
             if x.isFinite { acc.add(x, io.values[i]) } else { acc.nonfinite += 1 }
         }
-        sums.total.merge(acc)
+        sums.merge(acc)
         return acc.sumSquaredError
     }
 }
