@@ -47,9 +47,9 @@ enum SignalRestorer {
             // A signal the caller chose to ignore (nohup's SIGHUP) stays ignored.
             if exitSignals.contains(signal) && isIgnore(old) { continue }
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { signal in SignalRestorer.handle(signal) }
+            action.__sigaction_handler.sa_sigaction = { signal, info, _ in SignalRestorer.handle(signal, info) }
             sigemptyset(&action.sa_mask)
-            action.sa_flags = Int32(SA_ONSTACK | SA_RESTART)
+            action.sa_flags = Int32(SA_SIGINFO | SA_ONSTACK | SA_RESTART)
             previous[Int(signal)] = old
             caught[Int(signal)] = true
             sigaction(signal, &action, nil)
@@ -86,14 +86,19 @@ enum SignalRestorer {
         active = false
     }
 
-    static func handle(_ signal: Int32) {
+    static func handle(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?) {
         restoreTerminal(leaveFullScreen: true)
         guard signal > 0 && Int(signal) < signalSlots && caught[Int(signal)] else { _exit(128 + signal) }
-        // The signal is blocked while this handler runs: raise() leaves it
-        // pending, and returning delivers it to the handler put back here.
         var action = previous[Int(signal)]
         sigaction(signal, &action, nil)
         caught[Int(signal)] = false
+        // A fault the kernel raised (bad access, ud2, division by zero) repeats
+        // when the handler returns, and reaches the handler put back with its
+        // real siginfo (the faulting address). Anything else — kill, abort(),
+        // a trap — is raised again: blocked while this handler runs, it stays
+        // pending and is delivered as the handler returns.
+        let faults: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE]
+        if let info, info.pointee.si_code > 0, faults.contains(signal) { return }
         raise(signal)
     }
 
