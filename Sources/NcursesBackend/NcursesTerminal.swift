@@ -8,20 +8,8 @@ import QuantScopeUI
 /// It starts with `newterm` (not `initscr`, which exits by itself on a bad
 /// TERM), draws only the cells that changed since the last frame, decodes
 /// keys, mouse clicks and resizes, and restores the terminal on `stop()`, on
-/// SIGTERM/SIGINT/SIGHUP and on a crash (`SignalRestorer`).
+/// `exit()`, on SIGTERM/SIGINT/SIGHUP/SIGQUIT and on a crash (`SignalRestorer`).
 public final class NcursesTerminal: TerminalBackend {
-    public enum StartError: Error, CustomStringConvertible {
-        case notATerminal
-        case cannotInitialise(term: String)
-
-        public var description: String {
-            switch self {
-            case .notATerminal: return "the explorer needs a terminal (stdout is not one); use the CLI commands in scripts"
-            case .cannotInitialise(let term): return "cannot start the terminal (TERM=\(term)); try TERM=xterm-256color"
-            }
-        }
-    }
-
     public private(set) var capabilities: TerminalCapabilities
     private let screen: OpaquePointer
     private var previous: CellBuffer?
@@ -34,20 +22,28 @@ public final class NcursesTerminal: TerminalBackend {
         var background: TerminalColor
     }
 
-    /// Takes over the terminal.
+    /// Takes over the terminal, after checking it can run the explorer.
     /// - Parameters:
     ///   - color: false for monochrome (`--no-color`, `NO_COLOR`).
     ///   - ascii: true to draw ASCII only even in a UTF-8 locale.
-    public init(color: Bool, ascii: Bool = false) throws {
-        guard isatty(STDOUT_FILENO) == 1 else { throw StartError.notATerminal }
+    /// - Throws: `StartError` when stdin/stdout is not a terminal or TERM
+    ///   cannot address the cursor; the terminal is then untouched.
+    public init(color: Bool, ascii: Bool = false) throws(StartError) {
+        // ncurses draws on stdout's descriptor and sets that tty's modes.
+        let fd = STDOUT_FILENO
+        let reset = try TerminalProbe.check(fd: fd)
         // Follow the user's locale for what to draw; ncurses itself always gets
         // a UTF-8 LC_CTYPE (C.UTF-8 exists here) so its wide-char calls work.
         let userLocale = setlocale(LC_ALL, "").map { String(cString: $0) } ?? ""
         let userCType = setlocale(LC_CTYPE, nil).map { String(cString: $0) } ?? userLocale
         let unicode = !ascii && NcursesTerminal.isUTF8(userCType)
         if !NcursesTerminal.isUTF8(userCType) { _ = setlocale(LC_CTYPE, "C.UTF-8") }
+        // Before newterm: it already changes the tty's modes.
+        SignalRestorer.install(reset: reset, fd: fd)
         guard let screen = newterm(nil, stdout, stdin) else {
-            throw StartError.cannotInitialise(term: getenv("TERM").map { String(cString: $0) } ?? "unset")
+            SignalRestorer.restoreTerminal(leaveFullScreen: false)
+            SignalRestorer.uninstall()
+            throw StartError.cannotInitialise(term: TerminalProbe.printable(getenv("TERM").map { String(cString: $0) } ?? "unset"))
         }
         self.screen = screen
         set_term(screen)
@@ -65,7 +61,6 @@ public final class NcursesTerminal: TerminalBackend {
             colors = qs_colors() >= 256 ? .palette256 : .ansi
         }
         capabilities = TerminalCapabilities(colors: colors, unicode: unicode)
-        SignalRestorer.install(reset: NcursesTerminal.resetSequence(), fd: STDOUT_FILENO)
     }
 
     deinit { stop() }
@@ -77,20 +72,6 @@ public final class NcursesTerminal: TerminalBackend {
 
     public var width: Int { Int(qs_cols()) }
     public var height: Int { Int(qs_lines()) }
-
-    /// The bytes that undo what we did to the terminal: leave the alternate
-    /// screen, show the cursor, reset attributes, stop mouse reporting.
-    static func resetSequence() -> [UInt8] {
-        var bytes: [UInt8] = []
-        for cap in ["rmcup", "cnorm", "sgr0"] {
-            if let s = tigetstr(cap), Int(bitPattern: s) > 0 {
-                var p = s
-                while p.pointee != 0 { bytes.append(UInt8(bitPattern: p.pointee)); p += 1 }
-            }
-        }
-        bytes += Array("\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1003l\u{1b}[?1006l".utf8)
-        return bytes
-    }
 
     public func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
         wtimeout(qs_stdscr(), Int32(timeoutMilliseconds))
@@ -204,14 +185,16 @@ public final class NcursesTerminal: TerminalBackend {
         }
     }
 
+    /// Gives the terminal back: ncurses' `endwin`, then the tty modes saved
+    /// before `newterm`, written last.
     public func stop() {
         guard !stopped else { return }
         stopped = true
         mousemask(0, nil)
         curs_set(1)
         endwin()
-        SignalRestorer.restoreTerminal()
-        SignalRestorer.uninstall()
         delscreen(screen)
+        SignalRestorer.restoreTerminal(leaveFullScreen: false)
+        SignalRestorer.uninstall()
     }
 }

@@ -10,6 +10,7 @@ extension AppState {
             let wasVisible = errorViewVisible
             width = w
             height = h
+            helpScroll = min(helpScroll, HelpOverlay.page(width: w, height: h).maxScroll)
             return (!wasVisible && errorViewVisible ? compareIfNeeded() : []) + matmulIfNeeded()
         case .input(.key(let key)):
             message = nil
@@ -125,18 +126,14 @@ extension AppState {
 
     mutating func handleKey(_ key: Key) -> [AppCommand] {
         if key == .control("c") { quit = true; return [.quit] }
-        if showHelp {
-            switch key {
-            case .escape, .character("?"), .function(1): showHelp = false
-            case .character("q"): quit = true; return [.quit]
-            default: break
-            }
-            return []
-        }
+        if showHelp { return handleHelpKey(key) }
         if browser.editingFilter { return handleFilterKey(key) }
         switch key {
         case .character("q"): quit = true; return [.quit]
-        case .character("?"), .function(1): showHelp = true; return []
+        case .character("?"), .function(1):
+            showHelp = true
+            helpScroll = 0
+            return []
         case .tab, .backTab:
             focus = focus == .browser && tensor != nil ? .view : .browser
             return []
@@ -190,8 +187,13 @@ extension AppState {
             if let i = worstErrorIndex() { cursor = i; focus = .view }
             return []
         case .character("/"):
+            // A fresh filter each time: typing after a kept one must not append to it.
             browser.editingFilter = true
             focus = .browser
+            if !browser.filter.isEmpty {
+                browser.filter = ""
+                browser.rebuild(files: files, keep: browser.selectedRef)
+            }
             return []
         default:
             return focus == .browser || tensor == nil ? handleBrowserKey(key) : handleCursorKey(key)
@@ -218,7 +220,26 @@ extension AppState {
             return []
         }
         browser.rebuild(files: files, keep: browser.selectedRef)
-        if browser.rows.isEmpty { message = "no tensor name contains '\(browser.filter)'" }
+        if browser.rows.isEmpty { message = "no matches for '\(browser.filter)'" }
+        return []
+    }
+
+    /// Under the help only closing, quitting and scrolling it do anything.
+    mutating func handleHelpKey(_ key: Key) -> [AppCommand] {
+        let page = HelpOverlay.page(width: width, height: height)
+        let step = max(1, page.visibleRows - 1)
+        switch key {
+        case .escape, .character("?"), .function(1): showHelp = false
+        case .character("q"): quit = true; return [.quit]
+        case .up, .character("k"): helpScroll -= 1
+        case .down, .character("j"): helpScroll += 1
+        case .pageUp: helpScroll -= step
+        case .pageDown: helpScroll += step
+        case .home, .character("g"): helpScroll = 0
+        case .end, .character("G"): helpScroll = page.maxScroll
+        default: break
+        }
+        helpScroll = min(max(helpScroll, 0), page.maxScroll)
         return []
     }
 
@@ -280,6 +301,10 @@ extension AppState {
     // MARK: Mouse
 
     mutating func handleMouse(_ mouse: MouseEvent) -> [AppCommand] {
+        if showHelp {
+            if mouse.button != .left { _ = handleHelpKey(mouse.button == .scrollUp ? .up : .down) }
+            return []
+        }
         let layout = Layout(state: self)
         switch mouse.button {
         case .scrollUp, .scrollDown:

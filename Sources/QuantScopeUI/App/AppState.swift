@@ -10,6 +10,8 @@ public struct AppState: Sendable {
     public var view: ViewKind = .histogram
     public var focus: Focus = .browser
     public var showHelp = false
+    /// The first help row shown (the help scrolls on a small terminal).
+    public var helpScroll = 0
     public var logScale = false
     /// The format the Float-bits view breaks the selected value down in.
     public var bitsFormat: FloatFormat = .e4m3fn

@@ -1,4 +1,6 @@
-/// The tensor list: files, layer groups, tensors with their dtype.
+/// The tensor list: files, layer groups, tensors with their dtype. A name
+/// too long for the column is cut in the middle, keeping its distinguishing
+/// end; a filter that matches nothing says so where the list would be.
 enum BrowserView {
     static func render(_ state: AppState, _ rect: Rect, _ theme: Theme, _ buffer: inout CellBuffer) {
         let b = state.browser
@@ -6,6 +8,14 @@ enum BrowserView {
         let title = b.editingFilter || !b.filter.isEmpty ? "/\(b.filter)\(b.editingFilter ? "▏" : "") (\(count))" : "Tensors (\(count))"
         let inner = Box.draw(rect, title: title, focused: state.focus == .browser, theme: theme, into: &buffer)
         guard inner.height > 0 else { return }
+        if b.rows.isEmpty && !b.filter.isEmpty {
+            buffer.put(Format.fitMiddle("no matches for '\(b.filter)'", inner.width), x: inner.x, y: inner.y, style: theme.warning)
+            if inner.height > 1 {
+                let hint = b.editingFilter ? "Backspace edits, Esc clears" : "Esc or / clears"
+                buffer.put(Format.fit(hint, inner.width), x: inner.x, y: inner.y + 1, style: theme.muted)
+            }
+            return
+        }
         var browser = b
         browser.scroll(visible: inner.height)
         for line in 0..<inner.height {
@@ -14,15 +24,15 @@ enum BrowserView {
             let y = inner.y + line
             switch b.rows[index] {
             case .file(_, let name):
-                buffer.put(Format.fit(name, inner.width), x: inner.x, y: y, style: theme.heading)
+                buffer.put(Format.fitMiddle(name, inner.width), x: inner.x, y: y, style: theme.heading)
             case .group(let name):
-                buffer.put(Format.fit(name, inner.width), x: inner.x, y: y, style: theme.muted)
+                buffer.put(Format.fitMiddle(name, inner.width), x: inner.x, y: y, style: theme.muted)
             case .tensor(let ref, let label, let dtype, _, let decodable):
                 let open = state.tensor?.ref == ref || state.loading == ref
                 let marker = open ? "●" : " "
                 let dtypeWidth = min(CellBuffer.width(of: dtype), 8)
                 let nameWidth = max(0, inner.width - dtypeWidth - 3)
-                let text = marker + " " + Format.fit(label, nameWidth) + " " + Format.fit(dtype, dtypeWidth, alignRight: true)
+                let text = marker + " " + Format.fitMiddle(label, nameWidth) + " " + Format.fit(dtype, dtypeWidth, alignRight: true)
                 var style = decodable ? theme.text : theme.muted
                 if index == b.selected { style = state.focus == .browser ? theme.selected : style.with(reverse: true) }
                 buffer.put(Format.fit(text, inner.width), x: inner.x, y: y, style: style)

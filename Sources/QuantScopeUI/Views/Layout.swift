@@ -17,7 +17,13 @@ public struct Layout: Equatable, Sendable {
     public var summary: Rect
     public var statusBar: Rect
 
-    public static let browserWidth = 30
+    /// The tensor list's width: 30 columns up to 120, then it takes what the
+    /// views do not need (90 columns for one, 75 each for two side by side),
+    /// up to 60, so long names stop being cut on a wide terminal.
+    public static func browserWidth(width: Int, height: Int) -> Int {
+        let viewsNeed = showsTwoViews(width: width, height: height) ? 150 : 90
+        return min(max(30, width - viewsNeed), 60, width / 2)
+    }
 
     /// Whether a terminal this size shows two views side by side.
     public static func showsTwoViews(width: Int, height: Int) -> Bool { width >= 180 && height >= 36 }
@@ -31,7 +37,7 @@ public struct Layout: Equatable, Sendable {
         statusBar = bottom.row(1)
         var body = middle
         if browserVisible {
-            let (left, right) = body.splitLeft(min(Layout.browserWidth, width / 2))
+            let (left, right) = body.splitLeft(Layout.browserWidth(width: width, height: height))
             browser = left
             body = right
         } else {

@@ -30,8 +30,9 @@ struct ExploreCommand: ParsableCommand {
         let terminal: NcursesTerminal
         do {
             terminal = try NcursesTerminal(color: color, ascii: ascii)
-        } catch let error as NcursesTerminal.StartError {
-            throw UsageError(error.description)
+        } catch {
+            // Not a usage error: the same command works in a capable terminal.
+            Main.fail(error.description, status: 1)
         }
         let theme = Theme.forColors(terminal.capabilities.colors)
         ExploreCommand.armCrashTestIfAsked()
@@ -41,13 +42,14 @@ struct ExploreCommand: ParsableCommand {
     }
 
     /// For the end-to-end test that the terminal comes back after a crash:
-    /// `QUANTSCOPE_TEST_CRASH_AFTER_MS=N` makes the process trap N ms after
-    /// the explorer starts. Unset, it does nothing.
+    /// with `QUANTSCOPE_TEST_CRASH_WHEN=PATH` the process traps as soon as
+    /// PATH exists (the test creates it once the first screen is up, so a
+    /// slow machine cannot crash before that). Unset, it does nothing.
     static func armCrashTestIfAsked() {
-        guard let text = ProcessInfo.processInfo.environment["QUANTSCOPE_TEST_CRASH_AFTER_MS"], let ms = Int(text) else { return }
+        guard let path = ProcessInfo.processInfo.environment["QUANTSCOPE_TEST_CRASH_WHEN"], !path.isEmpty else { return }
         Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: Double(ms) / 1000)
-            preconditionFailure("crash requested by QUANTSCOPE_TEST_CRASH_AFTER_MS")
+            while access(path, F_OK) != 0 { usleep(20_000) }
+            preconditionFailure("crash requested by QUANTSCOPE_TEST_CRASH_WHEN")
         }
     }
 
