@@ -39,7 +39,7 @@ public enum Scheme: Hashable, Sendable, CustomStringConvertible {
         case "mxfp8-e4m3": return .microscaling(.e4m3fn)
         default: break
         }
-        if key.hasPrefix("int"), key.hasSuffix("-sym") { return SchemeCatalog.scheme(spelled: String(key.dropLast(4))) }
+        if key.hasPrefix("int"), key.hasSuffix("-sym"), !key.dropLast(4).contains("-") { return SchemeCatalog.scheme(spelled: String(key.dropLast(4))) }
         return FloatFormat.named(key).map { .float($0) }
     }
 

@@ -42,14 +42,16 @@ public enum SchemeCatalog {
     /// bitsandbytes, OCP MX, GGUF.
     public static let entries: [Entry] = {
         var all: [Entry] = []
-        let modes: [(IntegerScheme.Mode, String)] = [
-            (.symmetric, "symmetric integer: codes ±(2^(B−1)−1), S = max|x| / qmax"),
-            (.asymmetric, "asymmetric integer: codes −2^(B−1)…2^(B−1)−1, a zero-point Z keeps 0 exact"),
-            (.unsigned, "unsigned integer: codes 0…2^B−1 with a zero-point"),
-        ]
-        for (mode, summary) in modes {
+        for mode in [IntegerScheme.Mode.symmetric, .asymmetric, .unsigned] {
             for bits in 2...8 {
-                all.append(Entry(scheme: .integer(IntegerScheme(bits: bits, mode: mode)), family: .integer, rule: .any, summary: summary))
+                let s = IntegerScheme(bits: bits, mode: mode)
+                let summary: String
+                switch mode {
+                case .symmetric: summary = "symmetric integer: codes \(s.qmin)…\(s.qmax), S = max|x| / \(s.qmax), Z = 0"
+                case .asymmetric: summary = "asymmetric integer: codes \(s.qmin)…\(s.qmax), S and a zero-point Z from min and max"
+                case .unsigned: summary = "unsigned integer: codes \(s.qmin)…\(s.qmax), S and a zero-point Z from min and max"
+                }
+                all.append(Entry(scheme: .integer(s), family: .integer, rule: .any, summary: summary))
             }
         }
         let floats: [(FloatFormat, String)] = [
