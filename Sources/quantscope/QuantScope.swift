@@ -12,7 +12,7 @@ struct QuantScope: ParsableCommand {
         Exit status: 0 success, 1 a file problem, 2 a usage error.
         """,
         subcommands: [ExploreCommand.self, InspectCommand.self, StatsCommand.self, QuantizeCommand.self, ExportCommand.self,
-                      BitsCommand.self, MatmulCommand.self, BenchCommand.self],
+                      BitsCommand.self, MatmulCommand.self, BenchCommand.self, SchemesCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
 }

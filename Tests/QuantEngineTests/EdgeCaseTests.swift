@@ -208,7 +208,7 @@ struct EdgeCaseTests {
 
     @Test("every catalog scheme round-trips through its spelling")
     func schemeRoundTrip() throws {
-        for scheme in Scheme.catalog {
+        for scheme in SchemeCatalog.entries.map(\.scheme) {
             #expect(try Scheme(parsing: scheme.description) == scheme, "\(scheme.description)")
         }
     }

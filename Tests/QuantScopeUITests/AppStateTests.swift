@@ -18,12 +18,12 @@ import Testing
         var s = try Self.ready()
         let g = s.generation
         let commands = s.handle(.input(.key(.character("s"))))
-        #expect(s.settings.family == .fp8e4m3)
+        #expect(s.settings.stop == .scheme(.float(.e4m3fn)))
         #expect(s.generation == g + 1)
         #expect(s.computing)
         #expect(Self.analyzeRequest(commands)?.scheme == .float(.e4m3fn))
         _ = s.handle(.input(.key(.character("S"))))
-        #expect(s.settings.family == .integer)
+        #expect(s.settings.stop == .integer)
     }
 
     @Test func bitsSymmetryGranularityAndClip() throws {
@@ -54,7 +54,7 @@ import Testing
 
     @Test func fixedSchemesRefuseGranularityWithAReason() throws {
         var s = try Self.ready()
-        while s.settings.family != .mxfp4 { _ = s.handle(.input(.key(.character("s")))) }
+        while s.settings.stop != .scheme(.microscaling(.e2m1)) { _ = s.handle(.input(.key(.character("s")))) }
         let g = s.generation
         let commands = s.handle(.input(.key(.character("c"))))
         #expect(commands.isEmpty)
@@ -103,7 +103,7 @@ import Testing
         _ = s.handle(.input(.key(.character("?"))))
         #expect(s.showHelp)
         _ = s.handle(.input(.key(.character("s"))))
-        #expect(s.settings.family == .integer, "keys other than Esc/?/q do nothing under the help")
+        #expect(s.settings.stop == .integer, "keys other than Esc/?/q do nothing under the help")
         _ = s.handle(.input(.key(.escape)))
         #expect(!s.showHelp)
         _ = s.handle(.input(.key(.tab)))

@@ -9,9 +9,9 @@ import Testing
     static let cursor = 17 * 96 + 61
 
     static func settings(bits: Int = 8, granularity: QuantSettings.GranularityKind = .tensor,
-                         family: QuantSettings.Family = .integer) -> QuantSettings {
+                         family: SchemeCatalog.Stop = .integer) -> QuantSettings {
         var s = QuantSettings()
-        s.family = family
+        s.stop = family
         s.bits = bits
         s.granularityKind = granularity
         return s
@@ -52,14 +52,14 @@ import Testing
 
     @Test func goldenQ4_0FixedBlocks() throws {
         for (w, h) in Self.sizes {
-            let state = try Self.state(Self.settings(family: .q4_0), width: w, height: h)
+            let state = try Self.state(Self.settings(family: .scheme(.gguf(.q4_0))), width: w, height: h)
             Golden.check(ScreenRenderer.render(state, theme: .monochrome), "error-\(w)x\(h)-q4_0")
         }
     }
 
     /// nf4 has no even grid: RMSE/S has no 1/√12 to compare with.
     @Test func goldenNF4() throws {
-        let state = try Self.state(Self.settings(family: .nf4), width: 80, height: 24)
+        let state = try Self.state(Self.settings(family: .scheme(.nf4)), width: 80, height: 24)
         Golden.check(ScreenRenderer.render(state, theme: .monochrome), "error-80x24-nf4")
     }
 
@@ -78,7 +78,7 @@ import Testing
 
     /// Each comparison's MSE on screen is its metrics.mse to the 4 digits shown.
     @Test func tableShowsTheComparisonsMSE() throws {
-        for settings in [Self.settings(bits: 4, granularity: .channel), Self.settings(family: .q4_0)] {
+        for settings in [Self.settings(bits: 4, granularity: .channel), Self.settings(family: .scheme(.gguf(.q4_0)))] {
             for (w, h) in Self.sizes {
                 let state = try Self.state(settings, width: w, height: h)
                 let comparisons = try #require(state.analysis?.comparisons)
@@ -129,7 +129,7 @@ import Testing
 
     /// Every glyph the view draws has an ASCII stand-in (terminals without UTF-8).
     @Test func everyGlyphHasAnASCIIFallback() throws {
-        for settings in [Self.settings(), Self.settings(family: .q4_0)] {
+        for settings in [Self.settings(), Self.settings(family: .scheme(.gguf(.q4_0)))] {
             var state = try Self.state(settings)
             state.logScale = true
             let buffer = ScreenRenderer.render(state, theme: .monochrome)

@@ -136,7 +136,7 @@ import Testing
 
     @Test func floatSchemeShowsTheScaledValue() throws {
         var settings = QuantSettings()
-        settings.family = .fp8e4m3
+        settings.stop = .scheme(.float(.e4m3fn))
         let (state, wide, narrow) = try Self.goldens("scheme-fp8", cursor: 17 * 96 + 33, settings: settings, tensor: TestStates.weight())
         let c = try #require(ViewContext(state: state, theme: .monochrome))
         let s = c.quantized.scales[c.group]
@@ -157,7 +157,7 @@ import Testing
 
     @Test func mxSchemeShowsThePowerOfTwoScale() throws {
         var settings = QuantSettings()
-        settings.family = .mxfp4
+        settings.stop = .scheme(.microscaling(.e2m1))
         let (_, wide, _) = try Self.goldens("scheme-mxfp4", cursor: 17 * 96 + 33, format: .e2m1, settings: settings, tensor: TestStates.weight())
         #expect(wide.contains("S = 2^−4 = 0.0625 (E8M0 0x7B)"))
     }

@@ -6,10 +6,10 @@ import Testing
 /// The Mapping view: golden screens for every scheme family, and the numbers
 /// it prints read back from the screen and compared with the engine's.
 @Suite struct MappingViewTests {
-    static func settings(_ family: QuantSettings.Family = .integer, bits: Int = 8, symmetry: QuantSettings.Symmetry = .symmetric,
+    static func settings(_ family: SchemeCatalog.Stop = .integer, bits: Int = 8, symmetry: QuantSettings.Symmetry = .symmetric,
                          granularity: QuantSettings.GranularityKind = .tensor, clip: Float = 1) -> QuantSettings {
         var s = QuantSettings()
-        s.family = family
+        s.stop = family
         s.bits = bits
         s.symmetry = symmetry
         s.granularityKind = granularity
@@ -154,7 +154,7 @@ import Testing
     // MARK: Other families
 
     @Test func fp8E4M3() throws {
-        let (state, buffer) = try Self.goldens("fp8-e4m3", Self.settings(.fp8e4m3), cursor: Self.larger)
+        let (state, buffer) = try Self.goldens("fp8-e4m3", Self.settings(.scheme(.float(.e4m3fn))), cursor: Self.larger)
         let c = try Self.context(state)
         #expect(Self.close(Self.result("S", in: buffer), Double(c.quantized.scales[0])))
         let hex = "0x" + String(c.quantized.codes[c.index], radix: 16, uppercase: true)
@@ -164,7 +164,7 @@ import Testing
     }
 
     @Test func nf4() throws {
-        let (state, buffer) = try Self.goldens("nf4", Self.settings(.nf4), cursor: Self.larger)
+        let (state, buffer) = try Self.goldens("nf4", Self.settings(.scheme(.nf4)), cursor: Self.larger)
         let c = try Self.context(state)
         #expect(Self.close(Self.result("x̂", in: buffer), Double(c.dequantized)))
         #expect(buffer.text.contains("= code \(c.quantized.codes[c.index])"))
@@ -172,7 +172,7 @@ import Testing
     }
 
     @Test func mxfp4() throws {
-        let (state, buffer) = try Self.goldens("mxfp4", Self.settings(.mxfp4), cursor: Self.larger)
+        let (state, buffer) = try Self.goldens("mxfp4", Self.settings(.scheme(.microscaling(.e2m1))), cursor: Self.larger)
         let c = try Self.context(state)
         let s = c.quantized.scales[c.group]
         #expect(Self.close(Self.result("S", in: buffer), Double(s)))
@@ -182,7 +182,7 @@ import Testing
     }
 
     @Test func q4_0() throws {
-        let (state, buffer) = try Self.goldens("q4_0", Self.settings(.q4_0), cursor: Self.larger)
+        let (state, buffer) = try Self.goldens("q4_0", Self.settings(.scheme(.gguf(.q4_0))), cursor: Self.larger)
         let c = try Self.context(state)
         #expect(Self.close(Self.result("d", in: buffer), Double(c.quantized.scales[c.group])))
         #expect(Self.result("q", in: buffer) == Double(c.quantized.code(at: c.index)))
@@ -198,8 +198,8 @@ import Testing
     @Test(arguments: [
         settings(), settings(bits: 4, symmetry: .asymmetric, granularity: .channel), settings(symmetry: .unsigned, granularity: .group),
         settings(bits: 3, granularity: .block), settings(clip: 0.5), settings(bits: 4, symmetry: .asymmetric, clip: 0.7),
-        settings(.fp8e4m3), settings(.fp8e5m2, granularity: .channel), settings(.fp4e2m1, clip: 0.8), settings(.nf4), settings(.bnbFP4),
-        settings(.mxfp4), settings(.mxfp6), settings(.mxfp8), settings(.q4_0), settings(.q4_1), settings(.q5_0), settings(.q8_0),
+        settings(.scheme(.float(.e4m3fn))), settings(.scheme(.float(.e5m2)), granularity: .channel), settings(.scheme(.float(.e2m1)), clip: 0.8), settings(.scheme(.nf4)), settings(.scheme(.bnbFP4)),
+        settings(.scheme(.microscaling(.e2m1))), settings(.scheme(.microscaling(.e2m3))), settings(.scheme(.microscaling(.e4m3fn))), settings(.scheme(.gguf(.q4_0))), settings(.scheme(.gguf(.q4_1))), settings(.scheme(.gguf(.q5_0))), settings(.scheme(.gguf(.q8_0))),
     ])
     func reconstructionMatchesTheEngine(_ settings: QuantSettings) throws {
         var state = try Self.state(settings, cursor: 0, width: 120, height: 40)
@@ -220,8 +220,8 @@ import Testing
     /// NaN, ±Inf, an all-zero row and a 1-D tensor: every family explains
     /// them without a difference from the engine, and the screen says what happened.
     @Test(arguments: [
-        settings(), settings(bits: 4, symmetry: .asymmetric, granularity: .channel), settings(.fp8e4m3, granularity: .channel),
-        settings(.nf4), settings(.mxfp4), settings(.q4_0), settings(.q4_1), settings(.q8_0),
+        settings(), settings(bits: 4, symmetry: .asymmetric, granularity: .channel), settings(.scheme(.float(.e4m3fn)), granularity: .channel),
+        settings(.scheme(.nf4)), settings(.scheme(.microscaling(.e2m1))), settings(.scheme(.gguf(.q4_0))), settings(.scheme(.gguf(.q4_1))), settings(.scheme(.gguf(.q8_0))),
     ])
     func nonFiniteAndZeroElements(_ settings: QuantSettings) throws {
         var values = TestStates.weight().values
@@ -235,7 +235,7 @@ import Testing
             #expect(e.problems.isEmpty, "\(settings.spelling(rank: 2)) element \(cursor): \(e.problems)")
             let text = ScreenRenderer.render(state, theme: .monochrome).text
             #expect(!text.contains("MISMATCH"))
-            if cursor == 17 * 96 + 40 && settings.family == .integer { #expect(text.contains("x is NaN: NaN encodes as Z")) }
+            if cursor == 17 * 96 + 40 && settings.stop == .integer { #expect(text.contains("x is NaN: NaN encodes as Z")) }
         }
         let line = Tensor(shape: [200], values: (0..<200).map { Float($0 % 17) * 0.01 - 0.07 })
         // A row of 200 is no multiple of GGUF's 32: those schemes refuse it, the others explain it.
@@ -256,7 +256,7 @@ import Testing
 
     /// Every size from the minimum up renders without writing outside the view.
     @Test func smallAndOddSizesStayInside() throws {
-        for family in [QuantSettings.Family.integer, .fp8e4m3, .nf4, .q4_1] {
+        for family in [SchemeCatalog.Stop.integer, .scheme(.float(.e4m3fn)), .scheme(.nf4), .scheme(.gguf(.q4_1))] {
             for (w, h) in [(80, 24), (99, 30), (100, 24), (181, 36)] {
                 var state = try Self.state(Self.settings(family, symmetry: .asymmetric), cursor: Self.ordinary, width: w, height: h)
                 state.focus = .browser

@@ -11,9 +11,9 @@ import Testing
     static let even = 5 * 96 + 70
 
     static func settings(bits: Int = 4, symmetry: QuantSettings.Symmetry = .symmetric, granularity: QuantSettings.GranularityKind = .group,
-                         family: QuantSettings.Family = .integer, packing: PackingLayout = .lowFirst) -> QuantSettings {
+                         family: SchemeCatalog.Stop = .integer, packing: PackingLayout = .lowFirst) -> QuantSettings {
         var s = QuantSettings()
-        s.family = family
+        s.stop = family
         s.bits = bits
         s.symmetry = symmetry
         s.granularityKind = granularity
@@ -72,9 +72,9 @@ import Testing
             ("int2", Self.settings(bits: 2)),
             ("int3", Self.settings(bits: 3)),
             ("int8", Self.settings(bits: 8, granularity: .tensor)),
-            ("q4_0", Self.settings(family: .q4_0)),
-            ("q8_0", Self.settings(family: .q8_0)),
-            ("fp8-e4m3", Self.settings(granularity: .tensor, family: .fp8e4m3)),
+            ("q4_0", Self.settings(family: .scheme(.gguf(.q4_0)))),
+            ("q8_0", Self.settings(family: .scheme(.gguf(.q8_0)))),
+            ("fp8-e4m3", Self.settings(granularity: .tensor, family: .scheme(.float(.e4m3fn)))),
         ]
         for (name, settings) in cases {
             for (w, h) in [(120, 40), (80, 24)] {
@@ -82,7 +82,7 @@ import Testing
                 Golden.check(ScreenRenderer.render(state, theme: .monochrome), "packing-\(w)x\(h)-\(name)")
             }
         }
-        let q5 = try Self.state(Self.settings(family: .q5_0))
+        let q5 = try Self.state(Self.settings(family: .scheme(.gguf(.q5_0))))
         Golden.check(ScreenRenderer.render(q5, theme: .monochrome), "packing-120x40-q5_0")
     }
 
@@ -115,7 +115,7 @@ import Testing
     /// GGUF: the highlighted qs nibble is the cursor's q in the real block bytes.
     @Test func q4_0ShowsTheBlockNibble() throws {
         for cursor in [Self.odd, Self.even] {
-            let state = try Self.state(Self.settings(family: .q4_0), cursor: cursor)
+            let state = try Self.state(Self.settings(family: .scheme(.gguf(.q4_0))), cursor: cursor)
             let q = try #require(state.analysis?.quantized)
             let blockBytes = try #require(q.blockBytes)
             let j = cursor % 32
@@ -153,7 +153,7 @@ import Testing
 
     /// Every glyph the view draws has an ASCII stand-in (terminals without UTF-8).
     @Test func everyGlyphHasAnASCIIFallback() throws {
-        let cases = [Self.settings(), Self.settings(bits: 2), Self.settings(bits: 3), Self.settings(family: .q5_0), Self.settings(family: .q8_0)]
+        let cases = [Self.settings(), Self.settings(bits: 2), Self.settings(bits: 3), Self.settings(family: .scheme(.gguf(.q5_0))), Self.settings(family: .scheme(.gguf(.q8_0)))]
         for settings in cases {
             let state = try Self.state(settings)
             let buffer = ScreenRenderer.render(state, theme: .monochrome)

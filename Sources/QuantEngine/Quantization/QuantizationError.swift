@@ -14,7 +14,7 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
     public var description: String {
         switch self {
         case .unknownScheme(let s):
-            return "unknown scheme '\(s)' (try int8, int4-asym, uint8, fp8-e4m3, fp4-e2m1, nf4, fp4, mxfp4, mxfp8, q4_0, q8_0; `quantscope stats --help` lists them all)"
+            return "unknown scheme '\(s)' (try int8, int4-asym, uint8, fp8-e4m3, fp4-e2m1, nf4, mxfp4, q4_0, q4_k; `quantscope schemes` lists them all)"
         case .unknownGranularity(let g):
             return "unknown granularity '\(g)' (use tensor, channel[:AXIS], group:G with G ≥ 1, or block:RxC)"
         case .unknownPacking(let p):
@@ -26,7 +26,7 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
         case .granularityNotSupported(let scheme, let granularity, let allowed):
             return "scheme \(scheme) does not take granularity \(granularity) (it uses \(allowed))"
         case .rowLengthNotMultiple(let scheme, let rowLength, let block):
-            return "scheme \(scheme) needs the last axis to be a multiple of \(block); this tensor's is \(rowLength)"
+            return "scheme \(scheme) needs the last axis to be a multiple of \(block) (its block, as llama.cpp requires); this tensor's is \(rowLength)"
         case .cancelled:
             return "cancelled"
         }

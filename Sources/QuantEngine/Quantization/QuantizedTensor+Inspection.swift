@@ -26,6 +26,8 @@ extension QuantizedTensor {
             case .q4_1: values = (0..<16).map { s * Float($0) + m }
             case .q5_1: values = (0..<32).map { s * Float($0) + m }
             case .q8_0: values = (-128...127).map { Float($0) * s }
+            case .q3_k, .q6_k: values = (0..<(1 << b.codeBits)).map { s * Float($0 - b.codeOffset) }
+            case .q2_k, .q4_k, .q5_k: values = (0..<(1 << b.codeBits)).map { s * Float($0) + m }
             }
         }
         var unique: [Float] = []
@@ -187,7 +189,7 @@ extension QuantizedTensor {
             // vmin = min(min x, 0), vmax = max(max x, 0): only a negative
             // minimum or a positive maximum sets the range.
             return [argmin.flatMap { x[$0] < 0 ? $0 : nil }, argmax.flatMap { x[$0] > 0 ? $0 : nil }].compactMap { $0 }
-        case .gguf(.q4_1), .gguf(.q5_1):
+        case .gguf(let b) where b.hasMin:
             return [argmin, argmax].compactMap { $0 }
         default:
             return argabs.map { [$0] } ?? []

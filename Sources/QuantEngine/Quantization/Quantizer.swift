@@ -3,8 +3,9 @@ public enum Quantizer {
     /// Quantizes `tensor`, dequantizes it, and measures the error.
     /// - Parameters:
     ///   - scheme: any `Scheme`.
-    ///   - granularity: nil means the scheme's default (`tensor` for int and
-    ///     float schemes; group:64 for nf4/fp4; group:32 for MX and GGUF).
+    ///   - granularity: nil means the scheme's default (`SchemeCatalog`:
+    ///     `tensor` for int and float schemes; group:64 for nf4/fp4; group:32
+    ///     for MX and legacy GGUF; the 16- or 32-value sub-block for K-quants).
     ///   - clip: the fraction of each group's range to keep, in (0, 1]; values
     ///     beyond it saturate. GGUF blocks ignore it.
     ///   - token: cancels the work (throwing `.cancelled`) and reports progress.
@@ -33,11 +34,7 @@ public enum Quantizer {
             return try run(LevelCodec.bnbFP4.with(clip: clip), tensor, scheme, granularity, clip, token, &buffers, flatten: true)
         case .gguf(let block):
             let layout = try GroupLayout(shape: tensor.shape, granularity: granularity)
-            token?.expect(tensor.count)
-            let result = GGUFBlockQuantizer.quantize(tensor, block: block, layout: layout)
-            if token?.isCancelled == true { throw .cancelled }
-            token?.advance(tensor.count)
-            return result
+            return try GGUFBlockQuantizer.quantize(tensor, block: block, layout: layout, token: token)
         }
     }
 

@@ -1,4 +1,7 @@
-/// A quantization scheme, spelled as the CLI takes it (SPEC §1, §3, §4).
+/// A quantization scheme, spelled as the CLI takes it (docs/contract.md §1, §3, §4).
+///
+/// Which schemes exist, their granularity rules and their descriptions live
+/// in `SchemeCatalog`; this type only names them.
 public enum Scheme: Hashable, Sendable, CustomStringConvertible {
     /// `intB`, `intB-asym`, `uintB`.
     case integer(IntegerScheme)
@@ -10,60 +13,34 @@ public enum Scheme: Hashable, Sendable, CustomStringConvertible {
     case bnbFP4
     /// OCP Microscaling: blocks of 32 along the last axis with an E8M0 scale.
     case microscaling(FloatFormat)
-    /// A GGUF / llama.cpp block type, byte-identical with `gguf.quants`.
+    /// A GGUF / llama.cpp block type: legacy types byte-identical with
+    /// `gguf.quants`, K-quants with llama.cpp's `quantize_row_q*_K_ref`.
     case gguf(GGUFBlockScheme)
 
-    /// Float formats usable as `float` schemes (8 bits or fewer, signed).
-    public static let floatFormats: [FloatFormat] = [.e4m3fn, .e5m2, .e4m3fnuz, .e5m2fnuz, .e3m2, .e2m3, .e2m1]
-
-    /// Parses a CLI spelling.
-    /// - Throws: `QuantizationError.unknownScheme`, e.g. for `int9`.
+    /// Parses a CLI spelling: a `SchemeCatalog` spelling, or an alias of one
+    /// (`int8-sym`, `fp8`, `bnb-fp4`, `mxfp6-e2m3`, `mxfp8-e4m3`, `Q4_K`, and
+    /// float format names such as `e4m3` or `float8_e4m3fn`).
+    /// - Throws: `QuantizationError.unknownScheme`, e.g. for `int9` or `bf16`.
     public init(parsing text: String) throws(QuantizationError) {
         let key = text.lowercased()
-        if let scheme = Scheme.integer(parsing: key) {
+        if let scheme = SchemeCatalog.scheme(spelled: key) ?? Scheme.alias(key), SchemeCatalog.entry(for: scheme) != nil {
             self = scheme
-            return
-        }
-        switch key {
-        case "nf4": self = .nf4
-        case "fp4", "bnb-fp4": self = .bnbFP4
-        case "mxfp4": self = .microscaling(.e2m1)
-        case "mxfp6", "mxfp6-e2m3": self = .microscaling(.e2m3)
-        case "mxfp6-e3m2": self = .microscaling(.e3m2)
-        case "mxfp8", "mxfp8-e4m3": self = .microscaling(.e4m3fn)
-        case "mxfp8-e5m2": self = .microscaling(.e5m2)
-        case "fp8": self = .float(.e4m3fn)
-        default:
-            if let block = GGUFBlockScheme(rawValue: key) {
-                self = .gguf(block)
-            } else if let format = FloatFormat.named(key), Scheme.floatFormats.contains(format), key != "fp4" {
-                self = .float(format)
-            } else {
-                throw .unknownScheme(text)
-            }
+        } else {
+            throw .unknownScheme(text)
         }
     }
 
-    private static func integer(parsing key: String) -> Scheme? {
-        var rest = Substring(key)
-        let mode: IntegerScheme.Mode
-        if rest.hasPrefix("uint") {
-            mode = .unsigned
-            rest = rest.dropFirst(4)
-        } else if rest.hasPrefix("int") {
-            rest = rest.dropFirst(3)
-            if rest.hasSuffix("-asym") {
-                mode = .asymmetric
-                rest = rest.dropLast(5)
-            } else {
-                if rest.hasSuffix("-sym") { rest = rest.dropLast(4) }
-                mode = .symmetric
-            }
-        } else {
-            return nil
+    /// The scheme an alias names (it may be outside the catalog; the caller checks).
+    private static func alias(_ key: String) -> Scheme? {
+        switch key {
+        case "fp8": return .float(.e4m3fn)
+        case "fp4", "bnb-fp4": return .bnbFP4
+        case "mxfp6-e2m3": return .microscaling(.e2m3)
+        case "mxfp8-e4m3": return .microscaling(.e4m3fn)
+        default: break
         }
-        guard let bits = Int(rest), (2...8).contains(bits) else { return nil }
-        return .integer(IntegerScheme(bits: bits, mode: mode))
+        if key.hasPrefix("int"), key.hasSuffix("-sym"), !key.dropLast(4).contains("-") { return SchemeCatalog.scheme(spelled: String(key.dropLast(4))) }
+        return FloatFormat.named(key).map { .float($0) }
     }
 
     public var description: String {
@@ -103,49 +80,22 @@ public enum Scheme: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The granularity used when none is given.
-    public var defaultGranularity: Granularity {
-        switch self {
-        case .integer, .float: return .tensor
-        case .nf4, .bnbFP4: return .group(size: 64)
-        case .microscaling: return .group(size: 32)
-        case .gguf(let b): return .group(size: b.blockSize)
-        }
-    }
+    /// The granularity used when none is given (the catalog's rule).
+    public var defaultGranularity: Granularity { SchemeCatalog.rule(for: self).defaultGranularity }
 
-    /// Checks that the scheme can use `granularity` on a tensor of `shape`.
+    /// Checks that the scheme can use `granularity` on a tensor of `shape`,
+    /// by the catalog's rule; GGUF types also need rows that are a multiple
+    /// of their block (256 for K-quants), as llama.cpp refuses other rows.
     /// - Throws: a usage error naming what the scheme allows.
     public func validate(_ granularity: Granularity, shape: [Int]) throws(QuantizationError) {
-        switch self {
-        case .integer, .float:
-            break
-        case .nf4, .bnbFP4:
-            guard case .group = granularity else {
-                throw .granularityNotSupported(scheme: description, granularity: granularity.description, allowed: "group:G, blocks of G over the flattened tensor (default 64)")
-            }
-        case .microscaling:
-            guard granularity == .group(size: 32) else {
-                throw .granularityNotSupported(scheme: description, granularity: granularity.description, allowed: "group:32 only")
-            }
-        case .gguf(let b):
-            guard granularity == .group(size: b.blockSize) else {
-                throw .granularityNotSupported(scheme: description, granularity: granularity.description, allowed: "group:\(b.blockSize) only")
-            }
+        let rule = SchemeCatalog.rule(for: self)
+        guard rule.allows(granularity) else {
+            throw .granularityNotSupported(scheme: description, granularity: granularity.description, allowed: rule.spelling)
+        }
+        if case .fixedGroup(_, let multiple) = rule, multiple > 1 {
             let row = shape.last ?? 1
-            guard row % b.blockSize == 0 else { throw .rowLengthNotMultiple(scheme: description, rowLength: row, block: b.blockSize) }
+            guard row % multiple == 0 else { throw .rowLengthNotMultiple(scheme: description, rowLength: row, block: multiple) }
         }
         _ = try GroupLayout(shape: shape, granularity: granularity)
     }
-
-    /// Every scheme the CLI accepts, for help texts and the TUI's cycle.
-    public static let catalog: [Scheme] = {
-        var all: [Scheme] = []
-        for mode in [IntegerScheme.Mode.symmetric, .asymmetric, .unsigned] {
-            for bits in stride(from: 8, through: 2, by: -1) { all.append(.integer(IntegerScheme(bits: bits, mode: mode))) }
-        }
-        all += floatFormats.map { .float($0) }
-        all += [.nf4, .bnbFP4, .microscaling(.e2m1), .microscaling(.e2m3), .microscaling(.e3m2), .microscaling(.e4m3fn), .microscaling(.e5m2)]
-        all += GGUFBlockScheme.allCases.map { .gguf($0) }
-        return all
-    }()
 }

@@ -1,23 +1,12 @@
 import QuantEngine
 
-/// What the user has chosen to quantize with: the scheme family and its
-/// knobs (bits, symmetry, granularity, group size, channel axis, clip,
-/// packing). Every change is one key; `scheme` and `granularity` turn the
-/// choice into the engine's values, spelled as the CLI takes them.
+/// What the user has chosen to quantize with: a stop of the catalog's `s`
+/// cycle and its knobs (bits, symmetry, granularity, group size, channel
+/// axis, clip, packing). Every change is one key; `scheme` and
+/// `granularity` turn the choice into the engine's values, spelled as the
+/// CLI takes them. Which granularities a scheme takes is the catalog's
+/// answer (`SchemeCatalog.rule(for:)`), asked here, never decided here.
 public struct QuantSettings: Equatable, Sendable {
-    /// The schemes `s` / `S` step through, in teaching order.
-    public enum Family: String, CaseIterable, Sendable {
-        case integer = "int"
-        case fp8e4m3 = "fp8-e4m3"
-        case fp8e5m2 = "fp8-e5m2"
-        case fp6e2m3 = "fp6-e2m3"
-        case fp4e2m1 = "fp4-e2m1"
-        case nf4
-        case bnbFP4 = "fp4"
-        case mxfp4, mxfp6, mxfp8
-        case q4_0, q4_1, q5_0, q8_0
-    }
-
     public enum Symmetry: String, CaseIterable, Sendable {
         case symmetric, asymmetric, unsigned
     }
@@ -26,7 +15,8 @@ public struct QuantSettings: Equatable, Sendable {
         case tensor, channel, group, block
     }
 
-    public var family: Family = .integer
+    /// Where `s` / `S` stand in `SchemeCatalog.cycle`.
+    public var stop: SchemeCatalog.Stop = .integer
     public var bits = 8
     public var symmetry: Symmetry = .symmetric
     public var granularityKind: GranularityKind = .tensor
@@ -50,46 +40,47 @@ public struct QuantSettings: Equatable, Sendable {
 
     /// The engine scheme.
     public var scheme: Scheme {
-        switch family {
+        switch stop {
         case .integer:
             let mode: IntegerScheme.Mode = symmetry == .symmetric ? .symmetric : (symmetry == .asymmetric ? .asymmetric : .unsigned)
             return .integer(IntegerScheme(bits: bits, mode: mode))
-        case .fp8e4m3: return .float(.e4m3fn)
-        case .fp8e5m2: return .float(.e5m2)
-        case .fp6e2m3: return .float(.e2m3)
-        case .fp4e2m1: return .float(.e2m1)
-        case .nf4: return .nf4
-        case .bnbFP4: return .bnbFP4
-        case .mxfp4: return .microscaling(.e2m1)
-        case .mxfp6: return .microscaling(.e2m3)
-        case .mxfp8: return .microscaling(.e4m3fn)
-        case .q4_0: return .gguf(.q4_0)
-        case .q4_1: return .gguf(.q4_1)
-        case .q5_0: return .gguf(.q5_0)
-        case .q8_0: return .gguf(.q8_0)
+        case .scheme(let scheme):
+            return scheme
         }
     }
 
-    /// Whether the scheme fixes its own blocks (nf4/fp4 take only the group size).
-    public var granularityIsFixed: Bool {
-        switch family {
-        case .mxfp4, .mxfp6, .mxfp8, .q4_0, .q4_1, .q5_0, .q8_0: return true
-        default: return false
-        }
-    }
+    /// The catalog's granularity rule for the current scheme.
+    public var rule: GranularityRule { SchemeCatalog.rule(for: scheme) }
+
+    /// Whether the scheme fixes its own blocks (MX, GGUF).
+    public var granularityIsFixed: Bool { rule.isFixed }
 
     /// Whether bits and symmetry apply (integer schemes only).
-    public var isInteger: Bool { family == .integer }
+    public var isInteger: Bool { stop == .integer }
+
+    /// Moves to the stop of `scheme` (an integer scheme sets bits and symmetry too).
+    public mutating func select(_ scheme: Scheme) {
+        guard case .integer(let s) = scheme else {
+            stop = .scheme(scheme)
+            return
+        }
+        stop = .integer
+        bits = s.bits
+        symmetry = s.mode == .symmetric ? .symmetric : (s.mode == .asymmetric ? .asymmetric : .unsigned)
+    }
 
     /// The granularity for a tensor of `rank`: the scheme's own blocks where
-    /// it fixes them; group:G for nf4/fp4; else the chosen kind.
+    /// the catalog fixes them; group:G for nf4/fp4; else the chosen kind.
     public func granularity(rank: Int) -> Granularity {
-        switch family {
-        case .nf4, .bnbFP4: return .group(size: levelBlockSize)
-        case _ where granularityIsFixed: return scheme.defaultGranularity
-        default: break
+        switch rule {
+        case .fixedGroup: return rule.defaultGranularity
+        case .flattenedGroups: return .group(size: levelBlockSize)
+        case .any: return granularity(of: granularityKind, rank: rank)
         }
-        switch granularityKind {
+    }
+
+    private func granularity(of kind: GranularityKind, rank: Int) -> Granularity {
+        switch kind {
         case .tensor: return .tensor
         case .channel: return .channel(axis: min(channelAxis, max(rank - 1, 0)))
         case .group: return .group(size: groupSize)
@@ -106,10 +97,11 @@ public struct QuantSettings: Equatable, Sendable {
 
     // MARK: Changes, one per key
 
+    /// `s` / `S`: the next or previous stop of `SchemeCatalog.cycle`.
     public mutating func nextScheme(forward: Bool) {
-        let all = Family.allCases
-        let i = all.firstIndex(of: family) ?? 0
-        family = all[(i + (forward ? 1 : all.count - 1)) % all.count]
+        let all = SchemeCatalog.cycle
+        let i = all.firstIndex(of: stop) ?? 0
+        stop = all[(i + (forward ? 1 : all.count - 1)) % all.count]
     }
 
     /// `+` / `-`: bits for integer schemes (2…8).
@@ -127,41 +119,49 @@ public struct QuantSettings: Equatable, Sendable {
         return true
     }
 
+    /// `c`: the next granularity kind the catalog allows for this scheme.
     public mutating func cycleGranularity() -> Bool {
-        guard !granularityIsFixed && family != .nf4 && family != .bnbFP4 else { return false }
+        guard case .any = rule else { return false }
         let all = GranularityKind.allCases
-        granularityKind = all[((all.firstIndex(of: granularityKind) ?? 0) + 1) % all.count]
-        return true
+        let i = all.firstIndex(of: granularityKind) ?? 0
+        for step in 1..<all.count {
+            let kind = all[(i + step) % all.count]
+            if rule.allows(granularity(of: kind, rank: 2)) {
+                granularityKind = kind
+                return true
+            }
+        }
+        return false
     }
 
-    /// `>` / `<`: the group size (or the block tile side).
+    /// `>` / `<`: the group size (or the block tile side), where the catalog lets it change.
     public mutating func changeSize(larger: Bool) -> Bool {
-        if family == .nf4 || family == .bnbFP4 {
-            let sizes = QuantSettings.groupSizes
-            let i = sizes.firstIndex(of: levelBlockSize) ?? 2
+        let rule = self.rule
+        func step(_ sizes: [Int], _ current: Int, fallback: Int, _ candidate: (Int) -> Granularity) -> Int? {
+            let i = sizes.firstIndex(of: current) ?? fallback
             let j = min(sizes.count - 1, max(0, i + (larger ? 1 : -1)))
-            defer { levelBlockSize = sizes[j] }
-            return j != i
+            return j != i && rule.allows(candidate(sizes[j])) ? sizes[j] : nil
         }
-        if granularityIsFixed { return false }
-        if granularityKind == .block {
-            let sizes = QuantSettings.blockSizes
-            let i = sizes.firstIndex(of: blockSize) ?? 2
-            let j = min(sizes.count - 1, max(0, i + (larger ? 1 : -1)))
-            defer { blockSize = sizes[j] }
-            return j != i
+        switch rule {
+        case .fixedGroup:
+            return false
+        case .flattenedGroups:
+            guard let new = step(QuantSettings.groupSizes, levelBlockSize, fallback: 2, { .group(size: $0) }) else { return false }
+            levelBlockSize = new
+        case .any where granularityKind == .block:
+            guard let new = step(QuantSettings.blockSizes, blockSize, fallback: 2, { .block(rows: $0, columns: $0) }) else { return false }
+            blockSize = new
+        case .any:
+            guard let new = step(QuantSettings.groupSizes, groupSize, fallback: 3, { .group(size: $0) }) else { return false }
+            groupSize = new
         }
-        let sizes = QuantSettings.groupSizes
-        let i = sizes.firstIndex(of: groupSize) ?? 3
-        let j = min(sizes.count - 1, max(0, i + (larger ? 1 : -1)))
-        defer { groupSize = sizes[j] }
-        return j != i
+        return true
     }
 
     public mutating func cycleAxis(rank: Int) -> Bool {
         guard rank > 1 else { return false }
         channelAxis = (channelAxis + 1) % rank
-        if granularityKind != .channel && !granularityIsFixed { granularityKind = .channel }
+        if granularityKind != .channel && rule.allows(.channel(axis: 0)) { granularityKind = .channel }
         return true
     }
 

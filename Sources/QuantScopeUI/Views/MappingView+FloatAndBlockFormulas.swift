@@ -155,6 +155,7 @@ extension MappingView {
     // MARK: GGUF blocks (SPEC §4, llama.cpp's quantize_row_*_ref)
 
     static func gguf(_ c: ViewContext, _ b: GGUFBlockScheme) -> Explanation {
+        if b.isKQuant { return kQuant(c, b) }
         let q = c.quantized, g = c.group, theme = c.theme
         let data = groupData(c)
         let xs = c.tensor.tensor.values
@@ -236,6 +237,8 @@ extension MappingView {
             formulas.append(Formula(name: "x̂", symbolic: "d · q", numeric: "\(n(stored)) · \(pi(code))", result: n(xhat), resultStyle: theme.selected))
             zeroCode = "q 0"
             unit = ("d", stored)
+        case .q2_k, .q3_k, .q4_k, .q5_k, .q6_k:
+            preconditionFailure("K-quants are explained by kQuant")
         }
         if mine != stored && !(mine == 0 && stored == 0) {
             problems.append("fp16(d) from the formula is \(Format.number(mine, digits: 7)) but the engine stored scales[\(g)] = \(Format.number(stored, digits: 7))")
@@ -252,6 +255,7 @@ extension MappingView {
             case .q5_0: return "q \(Int((level / stored).rounded()) + 16)"
             case .q4_1, .q5_1: return "q \(Int(((level - m) / stored).rounded()))"
             case .q8_0: return "q \(i(Int((level / stored).rounded())))"
+            case .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: return ""
             }
         }
         let lowCode = levels.first.map(codeOf) ?? "", highCode = levels.last.map(codeOf) ?? ""

@@ -240,6 +240,7 @@ extension PackingView {
         case .q5_0: return [d, qh, ("qs", "u8[16]", 16)]
         case .q5_1: return [d, m, qh, ("qs", "u8[16]", 16)]
         case .q8_0: return [d, ("qs", "i8[32]", 32)]
+        case .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: return kQuantFields(block)
         }
     }
 
@@ -249,11 +250,13 @@ extension PackingView {
         case .q5_0: return "d·(q − 16)"
         case .q4_1, .q5_1: return "d·q + m"
         case .q8_0: return "d·q"
+        case .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: return kQuantFormula(block)
         }
     }
 
     /// Where the cursor's q sits in its block, two lines.
     static func ggufCursorLines(_ c: ViewContext, _ block: GGUFBlockScheme) -> [(String, Style)] {
+        if block.isKQuant { return kQuantCursorLines(c, block) }
         let b = c.index / block.blockSize, j = c.index % block.blockSize
         let q = c.quantized.code(at: c.index)
         let d = c.quantized.scales.indices.contains(b) ? c.quantized.scales[b] : 0
@@ -265,6 +268,7 @@ extension PackingView {
         case .q5_0: worked = "\(Format.number(d))·(\(q) − 16)"
         case .q4_1, .q5_1: worked = "\(Format.number(d))·\(q) + \(Format.parenthesized(Format.number(c.quantized.mins?[b] ?? 0)))"
         case .q8_0: worked = "\(Format.number(d))·\(Format.parenthesized(Format.integer(q)))"
+        case .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: worked = ""
         }
         let first = "cursor \(c.elementLabel): block \(Format.grouped(b)), j = \(j): q = \(Format.integer(q)), x̂ = \(worked) = \(Format.number(c.dequantized))"
         let second: String
@@ -279,6 +283,7 @@ extension PackingView {
     }
 
     static func drawGGUF(_ c: ViewContext, _ block: GGUFBlockScheme, _ rect: Rect, _ buffer: inout CellBuffer) {
+        if block.isKQuant { return drawKQuant(c, block, rect, &buffer) }
         let theme = c.theme
         guard let bytes = c.quantized.blockBytes else {
             buffer.put(Format.fit("no block bytes for this tensor", rect.width), x: rect.x, y: rect.y, style: theme.muted)

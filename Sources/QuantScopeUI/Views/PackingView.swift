@@ -106,8 +106,8 @@ enum PackingView {
         case .bytes(let bits):
             return [("\(scheme): \(bits)-bit codes are stored unpacked, one per byte: \(8 - bits) of its 8 bits spare", c.theme.heading)]
         case .gguf(let block):
-            let layout = block == .q8_0 ? "" : " (gguf-split)"
-            return [("\(block.rawValue): 32 values in \(block.typeSize) bytes: \(fields(block).map { "\($0.name) \($0.type)" }.joined(separator: " | "))\(layout)   x̂ = \(dequantFormula(block))",
+            let layout = block == .q8_0 || block.isKQuant ? "" : " (gguf-split)"
+            return [("\(block.rawValue): \(block.blockSize) values in \(block.typeSize) bytes: \(fields(block).map { "\($0.name) \($0.type)" }.joined(separator: " | "))\(layout)   x̂ = \(dequantFormula(block))",
                      c.theme.heading)]
         }
     }
@@ -205,13 +205,16 @@ extension PackingView {
             elements = n
             if case .gguf(let block) = kind {
                 let blocks = (n + block.blockSize - 1) / block.blockSize
-                let header = PackingView.fields(block).dropLast().map { "\($0.size * 8) \($0.name)" }
-                formula = "(" + header.joined(separator: " + ") + " + 32×\(block.codeBits == 8 ? 8 : 4) q)/32"
-                bitsPerWeight = Double(block.typeSize * 8) / 32
-                let headerBytes = PackingView.fields(block).dropLast().reduce(0) { $0 + $1.size }
+                let codeFields = block.isKQuant ? PackingView.kQuantCodeFields(block) : ["qs"]
+                let headerFields = PackingView.fields(block).filter { !codeFields.contains($0.name) }
+                let header = headerFields.map { "\($0.size * 8) \($0.name)" }
+                let codeWidth = block.isKQuant ? block.codeBits : (block.codeBits == 8 ? 8 : 4)
+                formula = "(" + header.joined(separator: " + ") + " + \(block.blockSize)×\(codeWidth) q)/\(block.blockSize)"
+                bitsPerWeight = Double(block.typeSize * 8) / Double(block.blockSize)
+                let headerBytes = headerFields.reduce(0) { $0 + $1.size }
                 codeBytes = blocks * (block.typeSize - headerBytes)
                 parameterBytes = blocks * headerBytes
-                parameterNames = PackingView.fields(block).dropLast().map(\.name).joined(separator: ", ")
+                parameterNames = headerFields.map(\.name).joined(separator: ", ")
                 codeName = "qs"
                 return
             }

@@ -11,7 +11,8 @@ struct QuantizeCommand: ParsableCommand {
         discussion: """
         OUT holds: codes (I8 or U8, the tensor's shape), packed (U8, for codes of 4 bits or fewer),
         scales (F32, one per group), zero_points (I32, one per group; not for GGUF schemes),
-        mins (F32, q4_1/q5_1 only), dequantized (F32), and metadata scheme, granularity, packing.
+        mins (F32: q4_1/q5_1 per block; q2_k/q4_k/q5_k per sub-block, x̂ = scale·q + min), dequantized (F32),
+        and metadata scheme, granularity, packing. K-quants (q2_k…q6_k): scales are each sub-block's d·sc.
         """
     )
 

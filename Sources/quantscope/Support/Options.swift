@@ -10,10 +10,11 @@ struct QuantizeOptions: ParsableArguments {
     @Option(name: .long, help: "The tensor's name (optional when the file holds one tensor).")
     var tensor: String?
 
-    @Option(name: .long, help: "int2…int8, int4-asym, uint8, fp8-e4m3, fp8-e5m2, fp6-e2m3, fp4-e2m1, nf4, fp4, mxfp4, mxfp6, mxfp8, q4_0, q4_1, q5_0, q5_1, q8_0.")
+    @Option(name: .long, help: ArgumentHelp("\(SchemeCatalog.compactSpellings) (`quantscope schemes` describes each).",
+                                            valueName: "scheme"))
     var scheme: String
 
-    @Option(name: .long, help: "tensor, channel[:AXIS], group:G or block:RxC (default: tensor; the block size for nf4/fp4/MX/GGUF).")
+    @Option(name: .long, help: "tensor, channel[:AXIS], group:G or block:RxC (default: tensor; each scheme's rule and default: `quantscope schemes`).")
     var granularity: String?
 
     @Option(name: .long, help: "Keep this fraction of each group's range, in (0, 1]; the rest saturates.")

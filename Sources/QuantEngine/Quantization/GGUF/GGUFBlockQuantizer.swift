@@ -1,5 +1,6 @@
 /// Quantizes rows into GGUF blocks exactly as `gguf.quants` (and llama.cpp's
-/// `quantize_row_*_ref`) does, and dequantizes them back.
+/// `quantize_row_*_ref`) does, and dequantizes them back. The legacy 32-value
+/// blocks are done here; K-quant super-blocks by `KQuantBlockQuantizer`.
 ///
 /// Byte-identical with gguf-py 0.19 on every fixture, including its
 /// rounding (q4_0/q5_0 `trunc(x/d + 8.5)`, q4_1/q5_1 `trunc((x−m)/d + 0.5)`,
@@ -10,57 +11,87 @@
 /// Where we differ on purpose: NaN and ±Inf (which llama.cpp would turn into
 /// a NaN d) are quantized as 0 and counted as non-finite, so no scale is NaN.
 enum GGUFBlockQuantizer {
-    static func quantize(_ tensor: Tensor, block: GGUFBlockScheme, layout: GroupLayout) -> QuantizedTensor {
-        let n = tensor.count
-        let blocks = n / block.blockSize
+    /// Quantizes `tensor` (rows a multiple of `block.blockSize`, checked by
+    /// `Scheme.validate`) block by block over the cores; K-quant super-blocks
+    /// go to `KQuantBlockQuantizer`. `scales` and `mins` hold one entry per
+    /// sub-block (`subBlockSize` values), so that x̂ = scale·(q − offset) + min.
+    /// - Throws: `.cancelled` when `token` is cancelled part-way.
+    static func quantize(_ tensor: Tensor, block: GGUFBlockScheme, layout: GroupLayout,
+                         token: WorkToken? = nil) throws(QuantizationError) -> QuantizedTensor {
+        let n = tensor.count, size = block.blockSize, sub = block.subBlockSize
+        let blocks = n / size, groups = n / sub
         var bytes = [UInt8](repeating: 0, count: blocks * block.typeSize)
         var codes = [UInt8](repeating: 0, count: n)
-        var scales = [Float](repeating: 0, count: blocks)
-        var mins = [Float](repeating: 0, count: block.hasMin ? blocks : 0)
+        var scales = [Float](repeating: 0, count: groups)
+        var mins = [Float](repeating: 0, count: block.hasMin ? groups : 0)
         var values = [Float](repeating: 0, count: n)
+        token?.expect(n)
         tensor.values.withUnsafeBufferPointer { x in
-            bytes.withUnsafeMutableBufferPointer { out in
+            bytes.withUnsafeMutableBytes { out in
                 codes.withUnsafeMutableBufferPointer { codeOut in
-                    let io = UnsafeSendable((x, out, codeOut))
-                    Parallel.forEach(count: blocks, minimumChunk: 256) { range in
-                        var input = [Float](repeating: 0, count: 32)
+                    let io = UnsafeSendable((x.baseAddress, out.baseAddress, codeOut.baseAddress))
+                    // K-quant blocks cost ~50 µs each: small chunks keep both cores busy and cancellation prompt.
+                    Parallel.forEach(count: blocks, minimumChunk: block.isKQuant ? 16 : 256) { range in
+                        guard let x = io.value.0, let out = io.value.1, let codes = io.value.2 else { return }
+                        var input = [Float](repeating: 0, count: size)
+                        var scratch = KQuantBlockQuantizer.Scratch()
                         for b in range {
-                            for j in 0..<32 {
-                                let v = io.value.0[b * 32 + j]
+                            if b % 64 == 0 && token?.isCancelled == true { return }
+                            for j in 0..<size {
+                                let v = x[b * size + j]
                                 input[j] = v.isFinite ? v : 0
                             }
-                            let blockBytes = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(io.value.1)[(b * block.typeSize)..<((b + 1) * block.typeSize)])
-                            let blockCodes = UnsafeMutableBufferPointer(rebasing: io.value.2[(b * 32)..<((b + 1) * 32)])
-                            quantizeBlock(input, block, into: blockBytes, codes: blockCodes)
+                            let dst = out + b * block.typeSize, blockCodes = codes + b * size
+                            if block.isKQuant {
+                                input.withUnsafeBufferPointer {
+                                    KQuantBlockQuantizer.quantize($0.baseAddress!, block, into: dst, codes: blockCodes, scratch: &scratch)
+                                }
+                            } else {
+                                quantizeBlock(input, block, into: UnsafeMutableRawBufferPointer(start: dst, count: block.typeSize),
+                                              codes: UnsafeMutableBufferPointer(start: blockCodes, count: size))
+                            }
+                            token?.advance(size)
                         }
                     }
                 }
             }
-            bytes.withUnsafeBytes { raw in
-                values.withUnsafeMutableBufferPointer { out in
-                    GGUFBlockDecoder.decode(block, raw, count: n, into: out)
-                }
-                for b in 0..<blocks {
-                    scales[b] = GGUFBlockDecoder.half(raw, at: b * block.typeSize)
-                    if block.hasMin { mins[b] = GGUFBlockDecoder.half(raw, at: b * block.typeSize + 2) }
+        }
+        if token?.isCancelled == true { throw .cancelled }
+        bytes.withUnsafeBytes { raw in
+            values.withUnsafeMutableBufferPointer { out in
+                GGMLBlockDecoding.decode(block.ggmlType, raw, count: n, into: out)
+            }
+            scales.withUnsafeMutableBufferPointer { s in
+                mins.withUnsafeMutableBufferPointer { m in
+                    for b in 0..<blocks {
+                        let src = raw.baseAddress! + b * block.typeSize
+                        if block.isKQuant {
+                            let perBlock = size / sub
+                            KQuantBlockQuantizer.fields(src, block, scales: s.baseAddress! + b * perBlock,
+                                                        mins: block.hasMin ? m.baseAddress! + b * perBlock : nil)
+                        } else {
+                            s[b] = GGUFBlockDecoder.half(raw, at: b * block.typeSize)
+                            if block.hasMin { m[b] = GGUFBlockDecoder.half(raw, at: b * block.typeSize + 2) }
+                        }
+                    }
                 }
             }
         }
         let metrics = tensor.values.withUnsafeBufferPointer { x in
             values.withUnsafeBufferPointer { y in ErrorMetrics.compare(x, y) }
         }
-        var groupSSE = [Double](repeating: 0, count: blocks)
-        var groupNonfinite = [Int](repeating: 0, count: blocks)
+        var groupSSE = [Double](repeating: 0, count: groups)
+        var groupNonfinite = [Int](repeating: 0, count: groups)
         for i in 0..<n {
             let x = tensor.values[i]
             if x.isFinite {
                 let e = Double(x) - Double(values[i])
-                groupSSE[i / 32] += e * e
+                groupSSE[i / sub] += e * e
             } else {
-                groupNonfinite[i / 32] += 1
+                groupNonfinite[i / sub] += 1
             }
         }
-        return QuantizedTensor(scheme: .gguf(block), granularity: .group(size: 32), shape: tensor.shape, clip: 1,
+        return QuantizedTensor(scheme: .gguf(block), granularity: .group(size: sub), shape: tensor.shape, clip: 1,
                                codes: codes, scales: scales, zeroPoints: nil, mins: block.hasMin ? mins : nil,
                                blockBytes: bytes, dequantized: values, metrics: metrics,
                                groupSquaredError: groupSSE, groupNonfinite: groupNonfinite, layout: layout)
@@ -104,6 +135,8 @@ enum GGUFBlockQuantizer {
                 codes[j] = UInt8(bitPattern: q)
                 out[2 + j] = UInt8(bitPattern: q)
             }
+        case .q2_k, .q3_k, .q4_k, .q5_k, .q6_k:
+            preconditionFailure("\(block) blocks hold 256 values: KQuantBlockQuantizer")
         }
     }
 
