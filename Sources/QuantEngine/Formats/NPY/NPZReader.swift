@@ -9,8 +9,10 @@ import Foundation
 /// one `NPZMember` store per member, produced on the first `load`.
 ///
 /// - A tensor's `offset` is where its data starts inside its member (the npy
-///   header's length), not in the archive; `Checkpoint.filePath(of:)` names
-///   the member as `archive.npz:w.npy`.
+///   header's length); its `fileOffset` is where they start in the archive
+///   (the member's data start plus that length) for a stored member, and nil
+///   for a deflated one. `Checkpoint.filePath(of:)` names the member as
+///   `archive.npz:w.npy`.
 /// - Members whose names do not end in `.npy` (directories, notes) are not
 ///   arrays; they are skipped and listed in the metadata as `ignored_members`
 ///   (numpy's `NpzFile` would hand them out as raw bytes).
@@ -51,7 +53,7 @@ public enum NPZReader {
                 continue
             }
             let name = String(member.name.dropLast(4))
-            let shown = MessageText.brief(name, limit: 200)
+            let shown = DisplayText.brief(name)
             guard names.insert(name).inserted else { throw .duplicateName(path: path, tensor: shown) }
             guard !member.isEncrypted else {
                 throw .invalidTensor(path: path, tensor: shown, reason: "member '\(member.displayName)' is encrypted")
@@ -70,7 +72,9 @@ public enum NPZReader {
         for array in arrays {
             let store = try NPZMember(archive: file, member: array.member, range: array.range, path: path, tensor: array.shown)
             let header = try store.readHeader()
-            tensors.append(NPYReader.tensorInfo(header, name: array.name, fileIndex: stores.count))
+            var info = NPYReader.tensorInfo(header, name: array.name, fileIndex: stores.count)
+            info.fileOffset = array.member.method == 0 ? array.range.lowerBound + header.dataOffset : nil
+            tensors.append(info)
             stores.append(store)
         }
         let metadata = ignored.isEmpty ? [] : [JSONValue.Member("ignored_members", .array(ignored))]
