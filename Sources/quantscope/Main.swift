@@ -9,6 +9,9 @@ enum Main {
     static func main() {
         BusErrorHandler.install()
         let arguments = NegativeNumberArguments.rewrite(Array(CommandLine.arguments.dropFirst()))
+        if let first = arguments.first, ExploreCommand.isUnknownCommand(first) {
+            fail(ExploreCommand.unknownCommandMessage(first), status: 2)
+        }
         do {
             var command = try QuantScope.parseAsRoot(arguments)
             try command.run()

@@ -56,10 +56,7 @@ struct ExploreCommand: ParsableCommand {
     ///   mistyped command, such as `quantscope inspct`).
     func openFiles() throws -> [OpenFile] {
         if let file {
-            if ExploreCommand.isUnknownCommand(file) {
-                let commands = QuantScope.configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
-                throw UsageError("unknown command '\(file)' (commands: \(commands); or give the path of a checkpoint)")
-            }
+            if ExploreCommand.isUnknownCommand(file) { throw UsageError(ExploreCommand.unknownCommandMessage(file)) }
             return [OpenFile(checkpoint: try Checkpoint.openInput(file))]
         }
         let paths = BundledSamples.files
@@ -72,8 +69,15 @@ struct ExploreCommand: ParsableCommand {
     /// Whether `argument` reads as a command rather than a file: nothing by
     /// that name exists and it has neither a directory part nor an extension.
     static func isUnknownCommand(_ argument: String) -> Bool {
+        let commands = QuantScope.configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !argument.isEmpty, !argument.hasPrefix("-"), !argument.contains("/"), !argument.contains("."),
+              !commands.contains(argument) else { return false }
         var info = stat()
-        guard lstat(argument, &info) != 0 else { return false }
-        return !argument.isEmpty && !argument.contains("/") && !argument.contains(".")
+        return lstat(argument, &info) != 0
+    }
+
+    static func unknownCommandMessage(_ argument: String) -> String {
+        let commands = QuantScope.configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
+        return "unknown command '\(argument)' (commands: \(commands); or give the path of a checkpoint)"
     }
 }
