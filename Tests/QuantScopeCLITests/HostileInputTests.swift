@@ -164,3 +164,16 @@ import Testing
         }
     }
 }
+
+extension HostileInputTests {
+    /// The group-size bound applies to the grouped kernels only.
+    @Test func ungroupedKernelsIgnoreTheGroupSize() throws {
+        let scratch = try Scratch()
+        let path = try BadInputTests.tensorFile(scratch)
+        for scheme in ["w8a8", "fp8", "w4a16"] {
+            let r = try CLI.run(["matmul", path, "--tensor", "w", "--scheme", scheme, "--tokens", "2", "--repeats", "1"]
+                                + (scheme == "w4a16" ? ["--group-size", "32"] : []))
+            #expect(r.status == 0, "\(scheme): \(r.stderr)")
+        }
+    }
+}

@@ -73,7 +73,12 @@ struct MatmulCommand: ParsableCommand {
         }
         let (n, k) = (weight.shape[0], weight.shape[1])
         let paddedK = (k + 31) / 32 * 32
-        guard groupSize <= paddedK else {
+        let grouped: Bool
+        switch kernel {
+        case .w4a16, .w4a8: grouped = true
+        default: grouped = false
+        }
+        guard !grouped || groupSize <= paddedK else {
             throw UsageError("--group-size \(groupSize) is longer than the weight's rows (\(k) inputs); use at most \(paddedK)")
         }
         try Self.checkSize(tokens: tokens ?? 16, n: n, k: k)
