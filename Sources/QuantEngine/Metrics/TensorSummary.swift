@@ -78,51 +78,22 @@ public struct TensorSummary: Sendable, Equatable {
             for j in 0..<(range.count - whole * 8) {
                 tail[j] = values[range.lowerBound + whole * 8 + j].bitPattern
             }
-            let vectors = whole + (range.count % 8 == 0 ? 0 : 1)
-            @inline(__always) func load(_ i: Int) -> SIMD8<UInt32> {
-                i < whole ? raw.loadUnaligned(fromByteOffset: i * 32, as: SIMD8<UInt32>.self) : tail
-            }
+            let hasTail = range.count % 8 != 0
 
-            var counted = SIMD8<UInt32>()
-            var low = SIMD8<Float>(repeating: .infinity), high = SIMD8<Float>(repeating: -.infinity)
-            var largest = SIMD8<Float>(repeating: -1)
-            var sum0 = SIMD4<Double>(), sum1 = SIMD4<Double>()
-            for i in 0..<vectors {
-                let bits = load(i)
-                let keep = Self.finiteMask(bits)
-                counted &+= keep & 1
-                let x = SIMD8<Float>(bitPattern: bits & keep)
-                // Non-finite lanes compare as +Inf for the minimum and -Inf for the maximum.
-                let forLow = SIMD8<Float>(bitPattern: (bits & keep) | (~keep & 0x7F80_0000))
-                let forHigh = SIMD8<Float>(bitPattern: (bits & keep) | (~keep & 0xFF80_0000))
-                low = low.replacing(with: forLow, where: forLow .< low)
-                high = high.replacing(with: forHigh, where: forHigh .> high)
-                // Non-finite lanes become 0 here and NaN below: neither wins.
-                let magnitude = SIMD8<Float>(bitPattern: (bits & keep & 0x7FFF_FFFF) | (~keep & 0x7FC0_0000))
-                largest = largest.replacing(with: magnitude, where: magnitude .> largest)
-                let (a, b) = Self.widen(x)
-                sum0 += a
-                sum1 += b
-            }
-            n = Int(counted.wrappedSum())
+            var first = FirstPass()
+            for i in 0..<whole { first.add(raw.loadUnaligned(fromByteOffset: i * 32, as: SIMD8<UInt32>.self)) }
+            if hasTail { first.add(tail) }
+            n = Int(first.counted.wrappedSum())
             guard n > 0 else { return }
-            lo = low.min()
-            hi = high.max()
-            amax = largest.max()
-            mean = (sum0 + sum1).sum() / Double(n)
+            lo = first.low.min()
+            hi = first.high.max()
+            amax = first.largest.max()
+            mean = (first.sum0 + first.sum1).sum() / Double(n)
 
-            let center = SIMD4<Double>(repeating: mean)
-            var square0 = SIMD4<Double>(), square1 = SIMD4<Double>()
-            for i in 0..<vectors {
-                let bits = load(i)
-                let keep = Self.finiteMask(bits)
-                let (a, b) = Self.widen(SIMD8<Float>(bitPattern: bits & keep))
-                let (k0, k1) = Self.widen(SIMD8<Float>(bitPattern: keep & 0x3F80_0000))
-                let d0 = (a - center) * k0, d1 = (b - center) * k1
-                square0 += d0 * d0
-                square1 += d1 * d1
-            }
-            m2 = (square0 + square1).sum()
+            var second = SecondPass(center: SIMD4<Double>(repeating: mean))
+            for i in 0..<whole { second.add(raw.loadUnaligned(fromByteOffset: i * 32, as: SIMD8<UInt32>.self)) }
+            if hasTail { second.add(tail) }
+            m2 = (second.square0 + second.square1).sum()
         }
 
         /// Finds the first element of the block `range` whose |x| is `amax`:
@@ -150,6 +121,51 @@ public struct TensorSummary: Sendable, Equatable {
             if next.amax > amax {
                 amax = next.amax
                 argmax = next.argmax
+            }
+        }
+
+        /// Count, extremes, largest |x| and Float64 sum of eight lanes at a time.
+        struct FirstPass {
+            var counted = SIMD8<UInt32>()
+            var low = SIMD8<Float>(repeating: .infinity), high = SIMD8<Float>(repeating: -.infinity)
+            var largest = SIMD8<Float>(repeating: -1)
+            var sum0 = SIMD4<Double>(), sum1 = SIMD4<Double>()
+
+            @inline(__always)
+            mutating func add(_ bits: SIMD8<UInt32>) {
+                let keep = Part.finiteMask(bits)
+                counted &+= keep & 1
+                // Non-finite lanes count as 0 in the sum, +Inf for the minimum,
+                // -Inf for the maximum and NaN (never larger) for |x|.
+                let finite = bits & keep
+                let forLow = SIMD8<Float>(bitPattern: finite | (~keep & 0x7F80_0000))
+                let forHigh = SIMD8<Float>(bitPattern: finite | (~keep & 0xFF80_0000))
+                low = low.replacing(with: forLow, where: forLow .< low)
+                high = high.replacing(with: forHigh, where: forHigh .> high)
+                let magnitude = SIMD8<Float>(bitPattern: (finite & 0x7FFF_FFFF) | (~keep & 0x7FC0_0000))
+                largest = largest.replacing(with: magnitude, where: magnitude .> largest)
+                let (a, b) = Part.widen(SIMD8<Float>(bitPattern: finite))
+                sum0 += a
+                sum1 += b
+            }
+        }
+
+        /// Float64 sum of squared deviations from `center`, finite lanes only.
+        struct SecondPass {
+            let center: SIMD4<Double>
+            var square0 = SIMD4<Double>(), square1 = SIMD4<Double>()
+
+            init(center: SIMD4<Double>) { self.center = center }
+
+            @inline(__always)
+            mutating func add(_ bits: SIMD8<UInt32>) {
+                let keep = Part.finiteMask(bits)
+                let (a, b) = Part.widen(SIMD8<Float>(bitPattern: bits & keep))
+                // 1.0 in finite lanes, 0 elsewhere.
+                let (k0, k1) = Part.widen(SIMD8<Float>(bitPattern: keep & 0x3F80_0000))
+                let d0 = (a - center) * k0, d1 = (b - center) * k1
+                square0 += d0 * d0
+                square1 += d1 * d1
             }
         }
 
