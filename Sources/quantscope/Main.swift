@@ -7,7 +7,11 @@ import QuantEngine
 @main
 enum Main {
     static func main() {
+        BusErrorHandler.install()
         let arguments = NegativeNumberArguments.rewrite(Array(CommandLine.arguments.dropFirst()))
+        if let first = arguments.first, ExploreCommand.isUnknownCommand(first) {
+            fail(ExploreCommand.unknownCommandMessage(first), status: 2)
+        }
         do {
             var command = try QuantScope.parseAsRoot(arguments)
             try command.run()
@@ -29,16 +33,25 @@ enum Main {
         }
     }
 
+    /// Prints `message` as one line: file-provided parts are already
+    /// capped by the errors that carry them; this escapes anything left
+    /// (text typed on the command line) and caps the whole line.
     static func fail(_ message: String, status: Int32) -> Never {
-        FileHandle.standardError.write(Data(("quantscope: " + message + "\n").utf8))
+        let line = DisplayText.brief(message, limit: 8 * DisplayText.defaultLimit)
+        FileHandle.standardError.write(Data(("quantscope: " + line + "\n").utf8))
         exit(status)
     }
 }
 
 /// A usage error found after parsing (a value ArgumentParser cannot check).
-struct UsageError: Error {
+///
+/// `description` is the message, so that ArgumentParser, which prints a
+/// `validate()` error with `String(describing:)`, shows the message and not
+/// the type's debug spelling.
+struct UsageError: Error, CustomStringConvertible {
     let message: String
     init(_ message: String) { self.message = message }
+    var description: String { message }
 }
 
 /// Lets `quantscope bits -0.5 …` mean the value −0.5: ArgumentParser reads

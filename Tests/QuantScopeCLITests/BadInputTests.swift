@@ -15,6 +15,7 @@ import Testing
         #expect(r.stderrLines.count == 1, "\(context): stderr should be one line, got \(r.stderr)")
         #expect(r.stderr.contains(needle), "\(context): stderr should mention \(needle): \(r.stderr)")
         #expect(r.stdout.isEmpty, "\(context): nothing on stdout")
+        #expect(!r.stderr.contains("Error(") && !r.stderr.contains("message:"), "\(context): a debug description leaked: \(r.stderr)")
     }
 
     @Test(arguments: [
@@ -48,6 +49,13 @@ import Testing
         let notAFile = scratch.path("notes.txt")
         try Data("hello".utf8).write(to: URL(fileURLWithPath: notAFile))
         Self.expectOneLine(try CLI.run(["inspect", notAFile]), status: 1, mentioning: "notes.txt", "unknown format")
+    }
+
+    @Test func aMistypedCommandIsAUsageErrorAndAMissingFileAFileError() throws {
+        Self.expectOneLine(try CLI.run(["inspct", "w.safetensors"]), status: 2, mentioning: "unknown command 'inspct'", "two words")
+        Self.expectOneLine(try CLI.run(["inspct"]), status: 2, mentioning: "unknown command 'inspct'", "one word")
+        Self.expectOneLine(try CLI.run(["nosuchfile.gguf"]), status: 1, mentioning: "nosuchfile.gguf: cannot open", "a missing file")
+        Self.expectOneLine(try CLI.run(["./inspct"]), status: 1, mentioning: "./inspct: cannot open", "a path")
     }
 
     @Test func bitsRejectsWhatItCannotParse() throws {

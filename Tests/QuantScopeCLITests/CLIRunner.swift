@@ -96,3 +96,64 @@ enum SharedFixtures {
         (try JSONSerialization.jsonObject(with: try data(path)) as? [[String: Any]]) ?? []
     }
 }
+
+/// A `quantscope` process started with `posix_spawn`, for tests that need
+/// what `Foundation.Process` hides: stopping it (WUNTRACED), its own resource
+/// usage (`wait4`), or killing it after a deadline.
+final class Child {
+    let pid: pid_t
+    let scratch: Scratch
+    private(set) var usage = rusage()
+
+    /// Starts `quantscope arguments…` with stdin from /dev/null and stdout,
+    /// stderr to files, the environment plus `environment`.
+    init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
+        scratch = try Scratch()
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        for (key, value) in extra { environment[key] = value }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, scratch.path("out"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, scratch.path("err"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([CLI.binary.path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, CLI.binary.path, &actions, nil, argv, envp)
+        guard status == 0 else { throw CLI.Failure("posix_spawn failed: \(status)") }
+        pid = child
+    }
+
+    /// How the child changed state: exited with a status, was killed by a
+    /// signal, or stopped.
+    enum State: Equatable { case exited(Int32), signaled(Int32), stopped(Int32), timedOut }
+
+    /// Waits up to `seconds` for the child to exit (or, with `untraced`, to
+    /// stop); on the deadline kills it with SIGKILL and says `.timedOut`.
+    func wait(untraced: Bool = false, seconds: Double = 60) -> State {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            var status: Int32 = 0
+            let done = wait4(pid, &status, WNOHANG | (untraced ? WUNTRACED : 0), &usage)
+            if done == pid {
+                if status & 0x7F == 0 { return .exited((status >> 8) & 0xFF) }
+                if status & 0xFF == 0x7F { return .stopped((status >> 8) & 0xFF) }
+                return .signaled(status & 0x7F)
+            }
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                _ = wait4(pid, &status, 0, &usage)
+                return .timedOut
+            }
+            usleep(5_000)
+        }
+    }
+
+    var stdout: String { (try? String(contentsOfFile: scratch.path("out"), encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: scratch.path("err"), encoding: .utf8)) ?? "" }
+    /// The child's peak resident set, in bytes (Linux reports KiB).
+    var peakResidentBytes: Int { usage.ru_maxrss * 1024 }
+}

@@ -3,7 +3,10 @@ import QuantEngine
 
 /// Writes one fuzz input to a file with the given extension, opens it as a
 /// user would, and decodes every tensor small enough to decode quickly. Any
-/// thrown `TensorFileError` is a correct answer; a trap is a finding.
+/// thrown `TensorFileError` is a correct answer; a trap is a finding, and so
+/// is a broken invariant: a data offset past the file, a deflated npz member
+/// inflated past its array (the zip-bomb cap), a summary whose std is not a
+/// finite number, or a name whose display text still holds a control character.
 public enum FuzzHarness {
     /// Tensors above this many elements are listed but not decoded.
     static let decodeLimit = 1 << 20
@@ -15,11 +18,24 @@ public enum FuzzHarness {
         guard (try? bytes.write(to: URL(fileURLWithPath: path))) != nil else { return 0 }
         defer { unlink(path) }
         guard let checkpoint = try? Checkpoint.open(path) else { return 0 }
+        for info in checkpoint.tensors {
+            if let offset = info.fileOffset {
+                precondition(offset >= 0 && offset <= size - info.byteCount, "data at \(offset) + \(info.byteCount) past a \(size)-byte file")
+            }
+            let shown = DisplayText.brief(info.name)
+            precondition(!shown.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "a control character got through")
+        }
         var budget = 4 * decodeLimit
         for info in checkpoint.tensors where info.elementCount <= decodeLimit && info.elementCount <= budget {
             budget -= info.elementCount
             if let tensor = try? checkpoint.load(info) {
                 precondition(tensor.count == info.elementCount, "decoded \(tensor.count) values for \(info.elementCount) elements")
+                if checkpoint.format == .npz && info.fileOffset == nil {
+                    let inflated = checkpoint.files[info.fileIndex].bytes.count
+                    precondition(inflated == info.offset + info.byteCount, "inflated \(inflated) bytes for an array ending at \(info.offset + info.byteCount)")
+                }
+                let summary = tensor.values.withUnsafeBufferPointer { TensorSummary($0) }
+                precondition(summary.std.isFinite && summary.std >= 0 && summary.min <= summary.max, "summary \(summary)")
             }
         }
         return 0

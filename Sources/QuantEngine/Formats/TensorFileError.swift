@@ -26,27 +26,32 @@ public enum TensorFileError: Error, Equatable, CustomStringConvertible, Sendable
         }
     }
 
-    /// One line: the file, then the problem.
+    /// One line: the file, then the problem. Every string that may come
+    /// from a file or the command line goes through `DisplayText`, so the
+    /// line holds no control characters and stays short whatever the file says.
     public var description: String {
+        func b(_ text: String) -> String { DisplayText.brief(text) }
+        func r(_ text: String) -> String { DisplayText.brief(text, limit: 4 * DisplayText.defaultLimit) }
         switch self {
-        case .cannotOpen(let p, let reason): return "\(p): cannot open: \(reason)"
+        case .cannotOpen(let p, let reason): return "\(b(p)): cannot open: \(r(reason))"
         case .unsupportedFormat(let p):
-            return "\(p): not a recognised checkpoint (expected .safetensors, a sharded index .json, .gguf, .npy or .npz)"
+            return "\(b(p)): not a recognised checkpoint (expected .safetensors, a sharded index .json, .gguf, .npy or .npz)"
         case .truncated(let p, let what, let needed, let available):
-            return "\(p): truncated: \(what) needs \(needed) bytes but only \(available) remain"
-        case .headerTooLarge(let p, let size, let limit): return "\(p): header length \(size) is larger than the \(limit)-byte limit"
-        case .invalidHeader(let p, let reason): return "\(p): invalid header: \(reason)"
-        case .invalidTensor(let p, let t, let reason): return "\(p): tensor '\(t)': \(reason)"
-        case .unknownDType(let p, let t, let d): return "\(p): tensor '\(t)' has unknown dtype '\(d)'"
-        case .duplicateName(let p, let t): return "\(p): tensor name '\(t)' appears twice"
-        case .badOffsets(let p, let t, let reason): return "\(p): tensor '\(t)': bad data offsets: \(reason)"
+            return "\(b(p)): truncated: \(r(what)) needs \(needed) bytes but only \(available) remain"
+        case .headerTooLarge(let p, let size, let limit): return "\(b(p)): header length \(size) is larger than the \(limit)-byte limit"
+        case .invalidHeader(let p, let reason): return "\(b(p)): invalid header: \(r(reason))"
+        case .invalidTensor(let p, let t, let reason): return "\(b(p)): tensor '\(b(t))': \(r(reason))"
+        case .unknownDType(let p, let t, let d): return "\(b(p)): tensor '\(b(t))' has unknown dtype '\(b(d))'"
+        case .duplicateName(let p, let t): return "\(b(p)): tensor name '\(b(t))' appears twice"
+        case .badOffsets(let p, let t, let reason): return "\(b(p)): tensor '\(b(t))': bad data offsets: \(r(reason))"
         case .sizeMismatch(let p, let t, let expected, let found):
-            return "\(p): tensor '\(t)': shape and dtype need \(expected) bytes but its data span is \(found)"
+            return "\(b(p)): tensor '\(b(t))': shape and dtype need \(expected) bytes but its data span is \(found)"
         case .tensorNotFound(let p, let t, let suggestion):
-            return "\(p): no tensor named '\(t)'" + (suggestion.map { " (did you mean '\($0)'? `quantscope inspect` lists them)" } ?? " (`quantscope inspect` lists them)")
-        case .unsupportedDType(let p, let t, let d): return "\(p): tensor '\(t)': decoding \(d) is not supported yet"
-        case .refusedToOverwriteInput(let p): return "\(p): refusing to write over the input file"
-        case .cannotWrite(let p, let reason): return "\(p): cannot write: \(reason)"
+            return "\(b(p)): no tensor named '\(b(t))'"
+                + (suggestion.map { " (did you mean '\(b($0))'? `quantscope inspect` lists them)" } ?? " (`quantscope inspect` lists them)")
+        case .unsupportedDType(let p, let t, let d): return "\(b(p)): tensor '\(b(t))': decoding \(b(d)) is not supported yet"
+        case .refusedToOverwriteInput(let p): return "\(b(p)): refusing to write over the input file"
+        case .cannotWrite(let p, let reason): return "\(b(p)): cannot write: \(r(reason))"
         }
     }
 }

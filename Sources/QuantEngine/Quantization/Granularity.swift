@@ -14,8 +14,10 @@ public enum Granularity: Hashable, Sendable, CustomStringConvertible {
     case block(rows: Int, columns: Int)
 
     /// Parses the CLI spelling.
+    /// A size larger than the tensor is accepted and means the whole row
+    /// (group) or the whole view (block); `GroupLayout` clamps it.
     /// - Throws: `QuantizationError.unknownGranularity` for anything else,
-    ///   including `group:0` and `block:3`.
+    ///   including `group:0`, `block:3` and sizes beyond `Int.max`.
     public init(parsing text: String) throws(QuantizationError) {
         let lower = text.lowercased()
         let parts = lower.split(separator: ":", omittingEmptySubsequences: false).map(String.init)

@@ -64,16 +64,21 @@ public struct GroupLayout: Sendable, Equatable {
                 groupCount = count == 0 ? 0 : dim
                 segmentCount = count == 0 ? 0 : count / max(inner, 1)
             }
-        case .group(let size):
+        case .group(let asked):
+            // A group longer than a row is the row: clamping keeps every
+            // count below `count` (`group:9223372036854775807` is legal).
+            let size = min(asked, max(last, 1))
             let runs = (last + size - 1) / size
             kind = .rowRuns(rowLength: last, run: size)
             let rows = last == 0 ? 0 : count / last
             groupCount = rows * runs
             segmentCount = groupCount
-        case .block(let tileRows, let tileColumns):
+        case .block(let askedRows, let askedColumns):
             let rows = shape.isEmpty ? 1 : shape[0]
             let columns = shape.count <= 1 ? max(count, 0) : count / max(rows, 1)
             let viewRows = shape.count <= 1 ? (count == 0 ? 0 : 1) : rows
+            // Tiles larger than the tensor are the tensor (no overflow below).
+            let tileRows = min(askedRows, max(viewRows, 1)), tileColumns = min(askedColumns, max(columns, 1))
             kind = .tiles(columns: columns, tileRows: tileRows, tileColumns: tileColumns)
             let tilesPerRow = (columns + tileColumns - 1) / tileColumns
             groupCount = count == 0 ? 0 : ((viewRows + tileRows - 1) / tileRows) * tilesPerRow

@@ -13,7 +13,8 @@ public struct TensorInfo: Sendable, Equatable {
     public var storage: StoredType
     /// Row-major (numpy) shape; for GGUF, ggml's `ne` reversed.
     public var shape: [Int]
-    /// Absolute byte offset in its file (or shard).
+    /// Byte offset of the data in its byte store: the file or shard, or for
+    /// an npz tensor its (inflated) member.
     public var offset: Int
     public var byteCount: Int
     /// Which of the checkpoint's files holds the bytes (shards, npz members).
@@ -23,6 +24,11 @@ public struct TensorInfo: Sendable, Equatable {
     public var order: Order = .rowMajor
     /// True when multi-byte elements are big-endian (npy `>f4`).
     public var bigEndian = false
+    /// Absolute byte offset of the data in the file on disk, as `inspect`
+    /// reports it (docs/contract.md §7): `offset` for every format but npz;
+    /// for an npz tensor its stored member's data start in the archive, and
+    /// nil for a deflated member, whose data are nowhere in the file as such.
+    public var fileOffset: Int?
 
     public init(name: String, dtype: String, storage: StoredType, shape: [Int], offset: Int, byteCount: Int,
                 fileIndex: Int = 0, ne: [Int]? = nil, order: Order = .rowMajor, bigEndian: Bool = false) {
@@ -36,6 +42,7 @@ public struct TensorInfo: Sendable, Equatable {
         self.ne = ne
         self.order = order
         self.bigEndian = bigEndian
+        self.fileOffset = offset
     }
 
     /// The number of elements (1 for a rank-0 tensor).

@@ -30,7 +30,9 @@ struct BenchCommand: ParsableCommand {
     var noKernels = false
 
     func run() throws {
-        guard repeats >= 1 else { throw UsageError("--repeats must be at least 1") }
+        guard repeats >= 1 && repeats <= MatmulCommand.maxRepeats else {
+            throw UsageError("--repeats must be between 1 and \(MatmulCommand.maxRepeats), got \(repeats)")
+        }
         #if DEBUG
         FileHandle.standardError.write(Data("quantscope: note: this is a debug build; bench figures need `swift build -c release`\n".utf8))
         #endif

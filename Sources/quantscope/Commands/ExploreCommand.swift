@@ -54,12 +54,32 @@ struct ExploreCommand: ParsableCommand {
     }
 
     /// The checkpoint given, or every bundled sample.
+    /// - Throws: `UsageError` when FILE is a word that names nothing (a
+    ///   mistyped command, such as `quantscope inspct`).
     func openFiles() throws -> [OpenFile] {
-        if let file { return [OpenFile(checkpoint: try Checkpoint.open(file))] }
+        if let file {
+            if ExploreCommand.isUnknownCommand(file) { throw UsageError(ExploreCommand.unknownCommandMessage(file)) }
+            return [OpenFile(checkpoint: try Checkpoint.openInput(file))]
+        }
         let paths = BundledSamples.files
         guard !paths.isEmpty else {
             throw UsageError("the bundled samples were not found next to the binary; give a FILE (or set QUANTSCOPE_SAMPLES)")
         }
-        return try paths.map { OpenFile(checkpoint: try Checkpoint.open($0)) }
+        return try paths.map { OpenFile(checkpoint: try Checkpoint.openInput($0)) }
+    }
+
+    /// Whether `argument` reads as a command rather than a file: nothing by
+    /// that name exists and it has neither a directory part nor an extension.
+    static func isUnknownCommand(_ argument: String) -> Bool {
+        let commands = QuantScope.configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !argument.isEmpty, !argument.hasPrefix("-"), !argument.contains("/"), !argument.contains("."),
+              !commands.contains(argument) else { return false }
+        var info = stat()
+        return lstat(argument, &info) != 0
+    }
+
+    static func unknownCommandMessage(_ argument: String) -> String {
+        let commands = QuantScope.configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
+        return "unknown command '\(argument)' (commands: \(commands); or give the path of a checkpoint)"
     }
 }

@@ -19,12 +19,12 @@ struct ExportCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        let checkpoint = try Checkpoint.open(file)
+        let checkpoint = try Checkpoint.openInput(file)
         let info = try checkpoint.info(named: tensor)
         let decoded = try checkpoint.load(info)
         try SafetensorsWriter.write([.float32(info.name, shape: info.shape, decoded.values)],
                                     metadata: [("source", checkpoint.path), ("source_dtype", info.dtype)],
-                                    to: out, protecting: checkpoint.files.map(\.path))
-        print("wrote \(out): \(info.name) \(info.shape) F32 (from \(info.dtype))")
+                                    to: out, protecting: checkpoint.inputPaths)
+        print("wrote \(DisplayText.brief(out)): \(DisplayText.brief(info.name)) \(info.shape) F32 (from \(DisplayText.brief(info.dtype)))")
     }
 }

@@ -16,7 +16,7 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let checkpoint = try Checkpoint.open(file)
+        let checkpoint = try Checkpoint.openInput(file)
         print(json ? InspectReport.json(checkpoint).serialized() : InspectReport.table(checkpoint))
     }
 }
@@ -53,9 +53,10 @@ enum InspectReport {
                 .init("name", .string(info.name)),
                 .init("dtype", .string(info.dtype)),
                 .init("shape", .array(info.shape.map { .integer(Int64($0)) })),
-                .init("offset", .integer(Int64(info.offset))),
+                .init("offset", info.fileOffset.map { .integer(Int64($0)) } ?? .null),
                 .init("bytes", .integer(Int64(info.byteCount))),
             ]
+            if info.fileOffset == nil { members.append(.init("compressed", .bool(true))) }
             if let ne = info.ne { members.append(.init("ne", .array(ne.map { .integer(Int64($0)) }))) }
             if sharded { members.append(.init("file", .string(c.filePath(of: info)))) }
             if !info.isDecodable { members.append(.init("decodable", .bool(false))) }
@@ -82,26 +83,31 @@ enum InspectReport {
         ])
     }
 
+    /// The human listing. Every string from the file goes through
+    /// `DisplayText.brief`: escaped, and cut in the middle past 200 characters.
     static func table(_ c: Checkpoint) -> String {
-        var lines: [String] = ["\(c.path)  (\(c.format.rawValue), \(c.tensors.count) tensors)"]
+        let shown = DisplayText.brief
+        var lines: [String] = ["\(shown(c.path, DisplayText.defaultLimit))  (\(c.format.rawValue), \(c.tensors.count) tensors)"]
         if !c.metadata.isEmpty {
             lines.append("")
             lines.append("metadata")
             for m in c.metadata {
-                var text = m.value.stringValue ?? m.value.serialized(pretty: false)
+                var text = DisplayText.sanitized(m.value.stringValue ?? m.value.serialized(pretty: false))
                 if text.count > 100 { text = String(text.prefix(97)) + "…" }
-                lines.append("  \(m.key) = \(text)")
+                lines.append("  \(shown(m.key, DisplayText.defaultLimit)) = \(text)")
             }
         }
         lines.append("")
-        let nameWidth = min(max(c.tensors.map(\.name.count).max() ?? 4, 4), 60)
+        let names = c.tensors.map { shown($0.name, DisplayText.defaultLimit) }
+        let dtypes = c.tensors.map { shown($0.dtype, DisplayText.defaultLimit) }
+        let nameWidth = min(max(names.map(\.count).max() ?? 4, 4), 60)
         let shapes = c.tensors.map { $0.shape.map(String.init).joined(separator: "×") }
         let shapeWidth = max(shapes.map(\.count).max() ?? 5, 5)
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
         func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         lines.append(pad("name", nameWidth) + "  " + pad("dtype", 8) + "  " + pad("shape", shapeWidth) + "  " + lpad("offset", 12) + "  " + lpad("bytes", 12))
-        for (info, shape) in zip(c.tensors, shapes) {
-            var line = pad(info.name, nameWidth) + "  " + pad(info.dtype, 8) + "  " + pad(shape, shapeWidth) + "  " + lpad(String(info.offset), 12) + "  " + lpad(String(info.byteCount), 12)
+        for (i, (info, shape)) in zip(c.tensors, shapes).enumerated() {
+            var line = pad(names[i], nameWidth) + "  " + pad(dtypes[i], 8) + "  " + pad(shape, shapeWidth) + "  " + lpad(info.fileOffset.map(String.init) ?? "deflated", 12) + "  " + lpad(String(info.byteCount), 12)
             if let ne = info.ne { line += "  ne=\(ne)" }
             if !info.isDecodable { line += "  (decoding not supported yet)" }
             lines.append(line)
@@ -111,7 +117,7 @@ enum InspectReport {
         lines.append("total  \(Numbers.grouped(t.parameters)) parameters, \(Numbers.grouped(t.bytes)) bytes" + (t.parameters > 0 ? String(format: ", %.3f bits per weight", Double(t.bytes * 8) / Double(t.parameters)) : ""))
         for entry in t.byDType {
             let bpw = entry.parameters > 0 ? String(format: ", %.3f bits/weight", Double(entry.bytes * 8) / Double(entry.parameters)) : ""
-            lines.append("  \(pad(entry.dtype, 8)) \(Numbers.grouped(entry.parameters)) parameters, \(Numbers.grouped(entry.bytes)) bytes\(bpw)")
+            lines.append("  \(pad(shown(entry.dtype, DisplayText.defaultLimit), 8)) \(Numbers.grouped(entry.parameters)) parameters, \(Numbers.grouped(entry.bytes)) bytes\(bpw)")
         }
         return lines.joined(separator: "\n")
     }

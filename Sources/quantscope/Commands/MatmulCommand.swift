@@ -48,13 +48,22 @@ struct MatmulCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
     var json = false
 
+    /// The most tokens `--tokens` takes (docs/contract.md §7).
+    static let maxTokens = 65_536
+    /// The most values one operand or product may hold (1 GiB of float32).
+    static let maxValues = 1 << 28
+    /// The most timed runs `--repeats` takes.
+    static let maxRepeats = 10_000
+
     func run() throws {
         guard groupSize > 0 && groupSize % 32 == 0 else { throw UsageError("--group-size must be a positive multiple of 32, got \(groupSize)") }
         guard let kernel = MatmulKernel(parsing: scheme, groupSize: groupSize) else {
             throw UsageError("unknown matmul scheme '\(scheme)' (use w8a8, w8a8-asym, w4a16, w4a8, fp8, q4_0 or q8_0)")
         }
-        guard tokens.map({ $0 >= 1 }) ?? true else { throw UsageError("--tokens must be at least 1") }
-        guard repeats >= 1 else { throw UsageError("--repeats must be at least 1") }
+        guard tokens.map({ $0 >= 1 && $0 <= Self.maxTokens }) ?? true else {
+            throw UsageError("--tokens must be between 1 and \(Self.maxTokens), got \(tokens ?? 0)")
+        }
+        guard repeats >= 1 && repeats <= Self.maxRepeats else { throw UsageError("--repeats must be between 1 and \(Self.maxRepeats), got \(repeats)") }
         let source = try ActivationSource(parsing: activations)
 
         let (checkpoint, info, weight) = try TensorChoice.load(file: file, tensor: tensor)
@@ -63,7 +72,18 @@ struct MatmulCommand: ParsableCommand {
                                                 reason: "matmul needs a 2-D weight [out, in] with no empty axis; this one has shape \(weight.shape)")
         }
         let (n, k) = (weight.shape[0], weight.shape[1])
+        let paddedK = (k + 31) / 32 * 32
+        let grouped: Bool
+        switch kernel {
+        case .w4a16, .w4a8: grouped = true
+        default: grouped = false
+        }
+        guard !grouped || groupSize <= paddedK else {
+            throw UsageError("--group-size \(groupSize) is longer than the weight's rows (\(k) inputs); use at most \(paddedK)")
+        }
+        try Self.checkSize(tokens: tokens ?? 16, n: n, k: k)
         let (x, m, described) = try source.make(k: k, tokens: tokens, seed: seed)
+        try Self.checkSize(tokens: m, n: n, k: k)
 
         let prepared = try kernel.prepare(weight.values, n: n, k: k)
         var reference = [Float](repeating: 0, count: m * n)
@@ -82,6 +102,16 @@ struct MatmulCommand: ParsableCommand {
         let report = MatmulReport(tensor: info.name, dtype: info.dtype, kernel: kernel, activations: described, m: m, n: n, k: k,
                                   metrics: metrics, kernelMilliseconds: ms, f32Milliseconds: f32, repeats: repeats)
         print(json ? report.json.serialized() : report.table)
+    }
+
+    /// Refuses a product whose activations or output would not fit in
+    /// `maxValues` values, before anything is allocated.
+    static func checkSize(tokens m: Int, n: Int, k: Int) throws {
+        let (input, o1) = m.multipliedReportingOverflow(by: k)
+        let (output, o2) = m.multipliedReportingOverflow(by: n)
+        guard !o1, !o2, input <= maxValues, output <= maxValues else {
+            throw UsageError("--tokens \(m) with a [\(n), \(k)] weight needs more than \(Numbers.grouped(maxValues)) values per operand; use fewer tokens")
+        }
     }
 
     /// The median of `repeats` timed runs after one warm-up.
@@ -136,7 +166,7 @@ enum ActivationSource {
             let a = SyntheticActivations.outliers(tokens: tokens ?? 16, features: k, seed: seed)
             return (a.values, a.tokens, a.description)
         case .tensor(let file, let name):
-            let t = try Checkpoint.open(file).load(named: name)
+            let t = try Checkpoint.openInput(file).load(named: name)
             guard t.rank >= 1, t.shape.last == k else {
                 throw UsageError("activations \(file):\(name) have shape \(t.shape); their last axis must be the weight's input size \(k)")
             }
@@ -180,8 +210,8 @@ struct MatmulReport {
 
     var table: String {
         let rows: [(String, String)] = [
-            ("weight", "\(tensor)  [\(n), \(k)]  \(dtype)"),
-            ("activations", "\(m) token\(m == 1 ? "" : "s") × \(k): \(activations)"),
+            ("weight", "\(DisplayText.brief(tensor))  [\(n), \(k)]  \(DisplayText.brief(dtype))"),
+            ("activations", "\(m) token\(m == 1 ? "" : "s") × \(k): \(DisplayText.brief(activations, limit: 2 * DisplayText.defaultLimit))"),
             ("scheme", "\(kernel.name): \(kernel.summary)"),
             ("product", "Y = X·Wᵀ  [\(m), \(n)]   (\(m == 1 ? "GEMV" : "GEMM") m \(m), n \(n), k \(k))"),
             ("SQNR", metrics.sqnrDecibels.isInfinite ? "inf dB (identical to float32)" : String(format: "%.2f dB against float32", metrics.sqnrDecibels)),

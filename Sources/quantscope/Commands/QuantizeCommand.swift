@@ -33,9 +33,9 @@ struct QuantizeCommand: ParsableCommand {
         try SafetensorsWriter.write(entries, metadata: [
             ("scheme", q.scheme.description), ("granularity", q.granularity.description), ("packing", packingName),
             ("tensor", info.name), ("source", checkpoint.path),
-        ], to: out, protecting: checkpoint.files.map(\.path))
+        ], to: out, protecting: checkpoint.inputPaths)
         let m = q.metrics
-        print("wrote \(out): \(info.name) \(info.shape) as \(q.scheme) \(q.granularity), \(q.scales.count) groups, SQNR \(m.sqnrDecibels.isInfinite ? "inf" : String(format: "%.2f", m.sqnrDecibels)) dB")
+        print("wrote \(DisplayText.brief(out)): \(DisplayText.brief(info.name)) \(info.shape) as \(q.scheme) \(q.granularity), \(q.scales.count) groups, SQNR \(m.sqnrDecibels.isInfinite ? "inf" : String(format: "%.2f", m.sqnrDecibels)) dB")
     }
 
     /// The tensors `quantize --out` writes, and the packing actually used.

@@ -55,8 +55,8 @@ enum StatsReport {
         let m = q.metrics
         let summary = tensor.values.withUnsafeBufferPointer { TensorSummary($0) }
         var rows: [(String, String)] = [
-            ("tensor", info.name),
-            ("shape", "\(info.shape)  \(info.dtype)  \(Numbers.grouped(m.elements)) elements, \(m.nonfinite) non-finite"),
+            ("tensor", DisplayText.brief(info.name)),
+            ("shape", "\(info.shape)  \(DisplayText.brief(info.dtype))  \(Numbers.grouped(m.elements)) elements, \(m.nonfinite) non-finite"),
             ("values", "min \(Numbers.short(summary.min))  max \(Numbers.short(summary.max))  mean \(Numbers.short(summary.mean))  std \(Numbers.short(summary.std))"),
             ("scheme", "\(q.scheme) \(q.granularity)  (\(Numbers.grouped(q.scales.count)) groups\(q.clip < 1 ? ", clip \(q.clip)" : ""))"),
             ("mse", Numbers.short(m.mse)),

@@ -40,7 +40,7 @@ struct QuantizeOptions: ParsableArguments {
 /// `FILE --tensor NAME`, where the name may be left out when the file holds one tensor.
 enum TensorChoice {
     static func load(file: String, tensor: String?) throws -> (Checkpoint, TensorInfo, Tensor) {
-        let checkpoint = try Checkpoint.open(file)
+        let checkpoint = try Checkpoint.openInput(file)
         let info: TensorInfo
         if let tensor {
             info = try checkpoint.info(named: tensor)

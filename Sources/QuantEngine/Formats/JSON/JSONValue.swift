@@ -123,7 +123,10 @@ extension JSONValue {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
+                // C0 must be escaped; DEL, C1, the line separators and invisible format
+                // characters (bidi overrides) may be, and are, so that printing the
+                // JSON to a terminal cannot drive it or hide text. Values are unchanged.
+                if DisplayText.needsEscape(scalar) {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

@@ -26,7 +26,7 @@
 /// - Bytes after the data are allowed and ignored, as `np.load` ignores them.
 ///
 /// Text from the file that reaches an error message is shortened and its
-/// control characters escaped (`MessageText`), so the message stays one line.
+/// control characters escaped (`DisplayText`), so the message stays one line.
 public struct NPYHeader: Sendable, Equatable {
     /// `\x93NUMPY`.
     public static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
@@ -135,7 +135,7 @@ public struct NPYHeader: Sendable, Equatable {
         }
         let keys = dict.map(\.key).sorted()
         guard keys == ["descr", "fortran_order", "shape"] else {
-            let found = keys.prefix(5).map { "'\(MessageText.brief($0))'" }.joined(separator: ", ") + (keys.count > 5 ? ", …" : "")
+            let found = keys.prefix(5).map { "'\(DisplayText.brief($0))'" }.joined(separator: ", ") + (keys.count > 5 ? ", …" : "")
             throw .invalidHeader(path: path, reason: "the header keys are [\(found)], not descr, fortran_order and shape")
         }
         func value(_ key: String) -> PythonLiteral { dict.first { $0.key == key }?.value ?? .none }
@@ -143,7 +143,7 @@ public struct NPYHeader: Sendable, Equatable {
         guard case .string(let descr) = value("descr") else {
             throw .unknownDType(path: path, tensor: tensor, dtype: value("descr").brief)
         }
-        guard let element = elementType(descr) else { throw .unknownDType(path: path, tensor: tensor, dtype: MessageText.brief(descr)) }
+        guard let element = elementType(descr) else { throw .unknownDType(path: path, tensor: tensor, dtype: DisplayText.brief(descr)) }
         let (storage, bigEndian) = element
         guard case .bool(let fortranOrder) = value("fortran_order") else {
             throw .invalidTensor(path: path, tensor: tensor, reason: "fortran_order \(value("fortran_order").brief) is not True or False")

@@ -9,8 +9,10 @@ import Foundation
 /// one `NPZMember` store per member, produced on the first `load`.
 ///
 /// - A tensor's `offset` is where its data starts inside its member (the npy
-///   header's length), not in the archive; `Checkpoint.filePath(of:)` names
-///   the member as `archive.npz:w.npy`.
+///   header's length); its `fileOffset` is where they start in the archive
+///   (the member's data start plus that length) for a stored member, and nil
+///   for a deflated one. `Checkpoint.filePath(of:)` names the member as
+///   `archive.npz:w.npy`.
 /// - Members whose names do not end in `.npy` (directories, notes) are not
 ///   arrays; they are skipped and listed in the metadata as `ignored_members`
 ///   (numpy's `NpzFile` would hand them out as raw bytes).
@@ -18,7 +20,10 @@ import Foundation
 ///   encrypted members, and a deflated member declaring more than deflate can
 ///   produce from its compressed size (1032:1) are errors, as are two members
 ///   giving the same tensor name.
-/// - An npy member may have bytes after its data, as in a `.npy` file.
+/// - An npy member may have bytes after its data, as in a `.npy` file. A
+///   deflated member is inflated only as far as its npy header says its
+///   data reach, so a small archive whose member inflates to gigabytes of
+///   padding costs no more memory than its array.
 public enum NPZReader {
     /// `PK\3\4`, the first local file header.
     public static let zipMagic: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
@@ -51,7 +56,7 @@ public enum NPZReader {
                 continue
             }
             let name = String(member.name.dropLast(4))
-            let shown = MessageText.brief(name, limit: 200)
+            let shown = DisplayText.brief(name)
             guard names.insert(name).inserted else { throw .duplicateName(path: path, tensor: shown) }
             guard !member.isEncrypted else {
                 throw .invalidTensor(path: path, tensor: shown, reason: "member '\(member.displayName)' is encrypted")
@@ -70,7 +75,9 @@ public enum NPZReader {
         for array in arrays {
             let store = try NPZMember(archive: file, member: array.member, range: array.range, path: path, tensor: array.shown)
             let header = try store.readHeader()
-            tensors.append(NPYReader.tensorInfo(header, name: array.name, fileIndex: stores.count))
+            var info = NPYReader.tensorInfo(header, name: array.name, fileIndex: stores.count)
+            info.fileOffset = array.member.method == 0 ? array.range.lowerBound + header.dataOffset : nil
+            tensors.append(info)
             stores.append(store)
         }
         let metadata = ignored.isEmpty ? [] : [JSONValue.Member("ignored_members", .array(ignored))]
@@ -80,8 +87,14 @@ public enum NPZReader {
 
 /// One `.npy` member of an npz archive as a `ByteStore`: a stored member is
 /// a view of the mapped archive; a deflated one is inflated into memory on
-/// the first access to `bytes` (under a lock, once), its length and CRC-32
-/// checked against the central directory.
+/// the first access to `bytes` (under a lock, once).
+///
+/// Inflating stops where the npy data end (`readHeader` learns where), and
+/// never passes the directory's uncompressed size. A member that ends with
+/// its data — as numpy writes them — is inflated to the end of its stream,
+/// and its length and CRC-32 are checked against the central directory; a
+/// member with bytes after its data is read only up to them, so its CRC-32
+/// cannot be checked and is not.
 ///
 /// `bytes` cannot throw: when inflating fails it is empty, so that
 /// `Checkpoint.load` reports the member (`archive.npz:w.npy`) as truncated,
@@ -98,6 +111,8 @@ final class NPZMember: ByteStore, @unchecked Sendable {
     private var inflated: UnsafeMutableRawBufferPointer?
     private var attempted = false
     private var failureReason: TensorFileError?
+    /// Where the npy data end inside the member, once `readHeader` has run.
+    private var dataEnd: Int?
 
     /// Chunk size for inflating a whole member.
     static let chunkSize = 1 << 16
@@ -169,6 +184,15 @@ final class NPZMember: ByteStore, @unchecked Sendable {
         if member.method == 0 {
             return try NPYHeader.parse(compressed, totalLength: member.uncompressedSize, path: path, tensor: tensor)
         }
+        let header = try readDeflatedHeader()
+        lock.lock()
+        dataEnd = header.dataOffset + header.dataLength
+        lock.unlock()
+        return header
+    }
+
+    /// The npy header of a deflated member, inflating only as far as it reaches.
+    private func readDeflatedHeader() throws(TensorFileError) -> NPYHeader {
         var prefix: [UInt8] = []
         var needed = 12
         do throws(ZIPDirectory.InflateFailure) {
@@ -189,9 +213,12 @@ final class NPZMember: ByteStore, @unchecked Sendable {
         }.get()
     }
 
-    /// Inflates the whole member into a new buffer and checks its length and CRC-32.
+    /// Inflates the member up to the end of its npy data into a new buffer;
+    /// when that is the whole member, checks its length and CRC-32 too.
     private func inflateAll() throws(TensorFileError) -> UnsafeMutableRawBufferPointer {
-        let size = member.uncompressedSize
+        let declared = member.uncompressedSize
+        let size = min(dataEnd ?? declared, declared)
+        let whole = size == declared
         guard let base = malloc(max(1, size)) else {
             throw .cannotOpen(path: path, reason: "cannot allocate \(size) bytes to inflate it")
         }
@@ -200,7 +227,14 @@ final class NPZMember: ByteStore, @unchecked Sendable {
         var overflowed = false
         let crc: UInt32?
         do throws(ZIPDirectory.InflateFailure) {
-            crc = try ZIPDirectory.inflate(compressed, chunkSize: Self.chunkSize, computeCRC: true) { piece in
+            crc = try ZIPDirectory.inflate(compressed, chunkSize: Self.chunkSize, computeCRC: whole) { piece in
+                guard whole || piece.count <= size - written else {
+                    // Past the data: the rest of the member is never inflated.
+                    let take = size - written
+                    if let source = piece.baseAddress, take > 0 { (base + written).copyMemory(from: source, byteCount: take) }
+                    written += take
+                    return false
+                }
                 guard piece.count <= size - written else {
                     overflowed = true
                     return false
@@ -209,7 +243,7 @@ final class NPZMember: ByteStore, @unchecked Sendable {
                     (base + written).copyMemory(from: source, byteCount: piece.count)
                 }
                 written += piece.count
-                return true
+                return whole || written < size
             }
         } catch {
             free(base)
@@ -218,9 +252,14 @@ final class NPZMember: ByteStore, @unchecked Sendable {
             }
             throw .invalidHeader(path: path, reason: "the deflate stream is corrupt after \(written) bytes")
         }
-        guard !overflowed, let crc, written == size else {
+        guard !overflowed, written == size else {
             free(base)
             throw .sizeMismatch(path: path, tensor: tensor, expected: size, found: overflowed ? written + 1 : written)
+        }
+        guard whole else { return buffer }
+        guard let crc else {
+            free(base)
+            throw .sizeMismatch(path: path, tensor: tensor, expected: size, found: written)
         }
         guard crc == member.crc32 else {
             free(base)

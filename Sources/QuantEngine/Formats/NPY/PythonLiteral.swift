@@ -24,7 +24,7 @@ enum PythonLiteral: CustomStringConvertible {
     }
 
     /// The repr, shortened and made printable for a one-line message.
-    var brief: String { MessageText.brief(description) }
+    var brief: String { DisplayText.brief(description) }
 
     /// Python's repr.
     var description: String {
@@ -86,7 +86,7 @@ enum PythonLiteral: CustomStringConvertible {
                 case "True": return .bool(true)
                 case "False": return .bool(false)
                 case "None": return .none
-                default: throw Failure("unexpected \(word.isEmpty ? describe(index) : "'\(MessageText.brief(word))'")")
+                default: throw Failure("unexpected \(word.isEmpty ? describe(index) : "'\(DisplayText.brief(word))'")")
                 }
             }
         }
@@ -104,10 +104,10 @@ enum PythonLiteral: CustomStringConvertible {
                 let key = try parseString()
                 skipWhitespace()
                 guard consume(":") else {
-                    throw Failure("expected ':' after '\(MessageText.brief(key))' but found \(describe(index))")
+                    throw Failure("expected ':' after '\(DisplayText.brief(key))' but found \(describe(index))")
                 }
                 let value = try parseValue()
-                guard seen.insert(key).inserted else { throw Failure("key '\(MessageText.brief(key))' appears twice") }
+                guard seen.insert(key).inserted else { throw Failure("key '\(DisplayText.brief(key))' appears twice") }
                 items.append((key, value))
                 skipWhitespace()
                 if consume(",") { continue }

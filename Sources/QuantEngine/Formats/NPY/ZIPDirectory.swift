@@ -38,7 +38,7 @@ struct ZIPDirectory {
 
         var isEncrypted: Bool { flags & 1 != 0 }
         /// The name as error messages show it.
-        var displayName: String { MessageText.brief(name, limit: 200) }
+        var displayName: String { DisplayText.brief(name) }
     }
 
     /// The archive's members, in central directory order.
@@ -126,7 +126,7 @@ struct ZIPDirectory {
             guard let decoded = Self.decodeName(nameBytes, utf8: flags & 0x0800 != 0) else {
                 throw .invalidHeader(path: path, reason: "\(what) has a name that is not UTF-8")
             }
-            let name = MessageText.brief(decoded, limit: 200)
+            let name = DisplayText.brief(decoded)
             if compressed == 0xFFFF_FFFF || uncompressed == 0xFFFF_FFFF || local == 0xFFFF_FFFF {
                 var fields = try Self.zip64Fields(extra, path: path)[...]
                 for field in [0, 1, 2] {

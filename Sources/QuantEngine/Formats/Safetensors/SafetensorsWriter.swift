@@ -56,7 +56,15 @@ public enum SafetensorsWriter {
         return out
     }
 
-    /// Writes `entries` to `path` atomically (a temporary file, then rename).
+    /// Writes `entries` to `path` atomically (a temporary file in the same
+    /// folder, then rename), and never through or over anything that is not
+    /// a plain file (docs/contract.md §7).
+    ///
+    /// Refused, before anything is written: a `path` that is the input
+    /// (same device and inode, so another spelling, a hard link or a
+    /// symlink to it counts), and a `path` that exists but is a symlink, a
+    /// directory, a FIFO, a socket or a device — replacing `/dev/null` or a
+    /// link's target with a regular file is never what was meant.
     /// - Parameter inputs: files that must not be overwritten (the input checkpoint).
     /// - Throws: `TensorFileError.refusedToOverwriteInput` or `.cannotWrite`.
     public static func write(_ entries: [Entry], metadata: [(String, String)] = [], to path: String,
@@ -64,23 +72,17 @@ public enum SafetensorsWriter {
         for input in inputs where FileIdentity.same(input, path) {
             throw .refusedToOverwriteInput(path: path)
         }
-        let data = Data(serialize(entries, metadata: metadata))
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .cannotWrite(path: path, reason: (error as NSError).localizedDescription)
-        }
+        try OutputFile.checkReplaceable(path)
+        try OutputFile.put(serialize(entries, metadata: metadata), at: path)
     }
 }
 
-/// Whether two paths name the same file (same device and inode, or the same
-/// resolved path when the second does not exist yet).
+/// Whether two paths name the same existing file (same device and inode,
+/// symlinks followed).
 enum FileIdentity {
     static func same(_ a: String, _ b: String) -> Bool {
         var sa = stat(), sb = stat()
-        if stat(a, &sa) == 0 && stat(b, &sb) == 0 { return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino }
-        let ra = URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
-        let rb = URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
-        return ra == rb
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 }
