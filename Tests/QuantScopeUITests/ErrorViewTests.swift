@@ -40,6 +40,7 @@ import Testing
         for (w, h) in Self.sizes {
             let state = try Self.state(Self.settings(), width: w, height: h)
             Golden.check(ScreenRenderer.render(state, theme: .monochrome), "error-\(w)x\(h)-int8-tensor")
+            if w == 120 { Golden.checkStyles(state, "error-\(w)x\(h)-int8-tensor") }
         }
     }
 
@@ -47,6 +48,7 @@ import Testing
         for (w, h) in Self.sizes {
             let state = try Self.state(Self.settings(bits: 4, granularity: .channel), width: w, height: h)
             Golden.check(ScreenRenderer.render(state, theme: .monochrome), "error-\(w)x\(h)-int4-channel")
+            if w == 120 { Golden.checkStyles(state, "error-\(w)x\(h)-int4-channel") }
         }
     }
 
@@ -54,6 +56,7 @@ import Testing
         for (w, h) in Self.sizes {
             let state = try Self.state(Self.settings(family: .scheme(.gguf(.q4_0))), width: w, height: h)
             Golden.check(ScreenRenderer.render(state, theme: .monochrome), "error-\(w)x\(h)-q4_0")
+            if w == 120 { Golden.checkStyles(state, "error-\(w)x\(h)-q4_0") }
         }
     }
 

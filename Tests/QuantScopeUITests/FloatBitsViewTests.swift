@@ -30,6 +30,7 @@ import Testing
                         tensor: Tensor = tensor(), sourceLocation: SourceLocation = #_sourceLocation) throws -> (AppState, String, String) {
         let (state, wide) = try render(cursor: cursor, format: format, settings: settings, tensor: tensor, width: 120, height: 40)
         Golden.check(wide, "bits-120x40-\(name)", sourceLocation: sourceLocation)
+        Golden.checkStyles(state, "bits-120x40-\(name)", sourceLocation: sourceLocation)
         let (_, narrow) = try render(cursor: cursor, format: format, settings: settings, tensor: tensor, width: 80, height: 24)
         Golden.check(narrow, "bits-80x24-\(name)", sourceLocation: sourceLocation)
         #expect(!wide.text.contains("MISMATCH") && !narrow.text.contains("MISMATCH"), sourceLocation: sourceLocation)

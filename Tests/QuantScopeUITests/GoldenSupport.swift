@@ -11,22 +11,40 @@ enum Golden {
     static var recording: Bool { ProcessInfo.processInfo.environment["QUANTSCOPE_RECORD_GOLDEN"] == "1" }
 
     static func check(_ buffer: CellBuffer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let url = folder.appendingPathComponent(name + ".txt")
-        let actual = buffer.text + "\n"
+        compare(buffer.text + "\n", file: name + ".txt", sourceLocation: sourceLocation)
+    }
+
+    /// Checks what each cell's colour means, as `Golden/<name>.styles`: the
+    /// screen rendered with `StyleMap.theme` (every semantic style its own
+    /// colour), one character per cell (legend in `StyleMap`). Its text
+    /// must equal the monochrome rendering's: only the styles differ.
+    static func checkStyles(_ state: AppState, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let probed = ScreenRenderer.render(state, theme: StyleMap.theme)
+        #expect(probed.text == ScreenRenderer.render(state, theme: .monochrome).text,
+                "\(name): the probe theme changed the text", sourceLocation: sourceLocation)
+        compare(StyleMap.map(probed) + "\n", file: name + ".styles", sourceLocation: sourceLocation)
+    }
+
+    /// Compares `actual` with the golden file (or records it), naming the
+    /// first differing line and column.
+    static func compare(_ actual: String, file: String, sourceLocation: SourceLocation) {
+        let url = folder.appendingPathComponent(file)
         if recording {
             try? actual.write(to: url, atomically: true, encoding: .utf8)
             return
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record("golden \(name).txt is missing; record it with QUANTSCOPE_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
+            Issue.record("golden \(file) is missing; record it with QUANTSCOPE_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
             return
         }
         if expected != actual {
             let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
             let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
             let line = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
+            let el = line < e.count ? Array(e[line]) : [], al = line < a.count ? Array(a[line]) : []
+            let column = zip(el, al).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(el.count, al.count)
             Issue.record("""
-                golden \(name) differs at line \(line + 1):
+                golden \(file) differs at line \(line + 1), column \(column + 1):
                 expected: \(line < e.count ? String(e[line]) : "<end>")
                 actual:   \(line < a.count ? String(a[line]) : "<end>")
                 """, sourceLocation: sourceLocation)

@@ -13,6 +13,7 @@ import Testing
     @Test func int8PerTensor() throws {
         let s = try TestStates.state(view: .histogram, cursor: 100)
         Golden.check(ScreenRenderer.render(s, theme: .monochrome), "histogram-120x40-int8-tensor")
+        Golden.checkStyles(s, "histogram-120x40-int8-tensor")
         var small = s
         small.width = 80
         small.height = 24
@@ -29,6 +30,7 @@ import Testing
         #expect(text.contains("group 0 of 48 (channel:0)"))
         #expect(text.contains("codes used \(a.usedCodes) of 15"))
         Golden.check(ScreenRenderer.render(s, theme: .monochrome), "histogram-120x40-int4-channel-clip")
+        Golden.checkStyles(s, "histogram-120x40-int4-channel-clip")
         var small = s
         small.width = 80
         small.height = 24

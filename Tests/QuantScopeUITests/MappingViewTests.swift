@@ -40,7 +40,10 @@ import Testing
             let buffer = ScreenRenderer.render(state, theme: .monochrome)
             Golden.check(buffer, "mapping-\(w)x\(h)-\(name)", sourceLocation: sourceLocation)
             #expect(!buffer.text.contains("MISMATCH"), "the view found a difference from the engine", sourceLocation: sourceLocation)
-            if w == 120 { wide = (state, buffer) }
+            if w == 120 {
+                Golden.checkStyles(state, "mapping-\(w)x\(h)-\(name)", sourceLocation: sourceLocation)
+                wide = (state, buffer)
+            }
         }
         return try #require(wide)
     }

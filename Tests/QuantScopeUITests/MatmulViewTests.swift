@@ -20,7 +20,9 @@ import Testing
     }
 
     @Test func goldenScreens() throws {
-        Golden.check(ScreenRenderer.render(try Self.state(cursor: 20 * 128 + 70), theme: .monochrome), "matmul-120x40-outliers")
+        let wide = try Self.state(cursor: 20 * 128 + 70)
+        Golden.check(ScreenRenderer.render(wide, theme: .monochrome), "matmul-120x40-outliers")
+        Golden.checkStyles(wide, "matmul-120x40-outliers")
         Golden.check(ScreenRenderer.render(try Self.state(cursor: 17 * 128 + 5, width: 80, height: 24), theme: .monochrome), "matmul-80x24-outliers")
     }
 

@@ -62,6 +62,7 @@ import Testing
     func goldenInt4Layouts(_ layout: PackingLayout) throws {
         let odd = try Self.state(Self.settings(packing: layout), cursor: Self.odd)
         Golden.check(ScreenRenderer.render(odd, theme: .monochrome), "packing-120x40-int4-\(layout.rawValue)-odd")
+        Golden.checkStyles(odd, "packing-120x40-int4-\(layout.rawValue)-odd")
         let even = try Self.state(Self.settings(packing: layout), cursor: Self.even, width: 80, height: 24)
         Golden.check(ScreenRenderer.render(even, theme: .monochrome), "packing-80x24-int4-\(layout.rawValue)-even")
     }
@@ -84,6 +85,7 @@ import Testing
         }
         let q5 = try Self.state(Self.settings(family: .scheme(.gguf(.q5_0))))
         Golden.check(ScreenRenderer.render(q5, theme: .monochrome), "packing-120x40-q5_0")
+        Golden.checkStyles(q5, "packing-120x40-q5_0")
     }
 
     // MARK: Facts
