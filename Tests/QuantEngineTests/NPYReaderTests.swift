@@ -185,7 +185,7 @@ struct NPYReaderTests {
         }(), "invalidHeader"),
     ]
 
-    @Test("each malformed .npy throws its TensorFileError within a second", arguments: malformedNPY.indices)
+    @Test("each malformed .npy throws its TensorFileError", arguments: malformedNPY.indices)
     func malformedNPYFile(_ index: Int) throws {
         let (label, bytes, kind) = Self.malformedNPY[index]
         let scratch = try Scratch()
@@ -276,7 +276,7 @@ struct NPYReaderTests {
         return cases
     }
 
-    @Test("each malformed .npz throws its TensorFileError within a second", arguments: malformedNPZ.indices)
+    @Test("each malformed .npz throws its TensorFileError", arguments: malformedNPZ.indices)
     func malformedNPZFile(_ index: Int) throws {
         let (label, bytes, kind) = Self.malformedNPZ[index]
         let scratch = try Scratch()
@@ -310,7 +310,9 @@ struct NPYReaderTests {
     // MARK: Helpers
 
     /// Runs `body`, which must throw a `TensorFileError` of case `kind`
-    /// ("error": any case; "any": any case, or none) that names `path`, within a second.
+    /// ("error": any case; "any": any case, or none) that names `path`. The
+    /// 30-second bound only guards against a reader that walks a lying size
+    /// to the end; it is not a speed test (a loaded machine must not fail it).
     static func expectFailure(_ label: String, kind: String, naming path: String,
                               sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) throws {
         let clock = ContinuousClock()
@@ -327,7 +329,7 @@ struct NPYReaderTests {
                     "\(label): not one short line: \(error.description.prefix(600))", sourceLocation: sourceLocation)
         }
         let elapsed = clock.now - start
-        #expect(elapsed < .seconds(1), "\(label) took \(elapsed)", sourceLocation: sourceLocation)
+        #expect(elapsed < .seconds(30), "\(label) took \(elapsed)", sourceLocation: sourceLocation)
     }
 
     /// An npy file: magic, version, little-endian header length (or `declared`), header text, data.
