@@ -39,7 +39,8 @@ import Testing
             #expect(r.stderrLines.count == 1, "\(arguments[0]) \(c.file): \(r.stderr)")
             #expect(r.stderr.contains(c.file), "\(arguments[0]) \(c.file): the line should name the file: \(r.stderr)")
             #expect(r.stderr.lowercased().contains(c.expect.lowercased()), "\(arguments[0]) \(c.file): should mention '\(c.expect)': \(r.stderr)")
-            #expect(seconds < 1.0, "\(arguments[0]) \(c.file) took \(seconds) s")
+            // A hang guard (a reader walking a lying size), not a speed test.
+            #expect(seconds < 30, "\(arguments[0]) \(c.file) took \(seconds) s")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "\(c.file) was modified")
     }
