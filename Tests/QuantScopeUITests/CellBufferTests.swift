@@ -36,4 +36,16 @@ import Testing
         b[15, 0] = Cell("┏")
         #expect(b[15, 0].scalar == "+")
     }
+
+    /// Text from a file may hold ESC, newlines or BiDi overrides; none of them
+    /// may reach the terminal as a control (one visible cell each instead).
+    @Test func controlAndFormatCharactersNeverReachTheTerminal() {
+        var b = CellBuffer(width: 12, height: 1)
+        let end = b.put("a\u{1B}[2Jb\n\u{202E}\u{7F}c", x: 0, y: 0)
+        #expect(end == 10)
+        #expect(b.lines[0] == "a\u{FFFD}[2Jb\u{FFFD}\u{FFFD}\u{FFFD}c  ")
+        var ascii = CellBuffer(width: 4, height: 1, ascii: true)
+        ascii.put("\u{1B}x\u{0}", x: 0, y: 0)
+        #expect(ascii.lines[0] == "?x? ")
+    }
 }

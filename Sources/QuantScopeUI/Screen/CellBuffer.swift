@@ -52,10 +52,22 @@ public struct CellBuffer: Equatable, Sendable {
                 if column - 1 >= area.x && column - 1 < area.maxX { self[column - 1, y].mark = scalar }
                 continue
             }
-            if column >= area.x && column < area.maxX { self[column, y] = Cell(scalar, style: style) }
+            if column >= area.x && column < area.maxX { self[column, y] = Cell(CellBuffer.printable(scalar), style: style) }
             column += 1
         }
         return column
+    }
+
+    /// A scalar the terminal shows as one visible cell: control and format
+    /// characters (ESC, newline, BiDi overrides) that reached a view from a
+    /// file become U+FFFD instead of acting on the terminal. Views show file
+    /// strings through `DisplayText.sanitized`, which spells them out; this is
+    /// the last line of defence for any text that did not.
+    static func printable(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned: return "\u{FFFD}"
+        default: return scalar
+        }
     }
 
     /// The number of cells `text` takes (combining marks take none).
