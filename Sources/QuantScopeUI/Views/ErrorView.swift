@@ -169,7 +169,7 @@ enum ErrorView {
         let left = "−" + sig(m), right = "+" + sig(m)
         buffer.put(left, x: rect.x, y: y, style: theme.muted)
         buffer.put(right, x: rect.maxX - CellBuffer.width(of: right), y: y, style: theme.muted)
-        func column(_ v: Double) -> Int { min(rect.width - 1, max(0, Int(((v + m) / (2 * m) * Double(rect.width)).rounded(.down)))) }
+        func column(_ v: Double) -> Int { Int(saturating: ((v + m) / (2 * m) * Double(rect.width)).rounded(.down), within: 0...(rect.width - 1)) }
         let zero = column(0)
         let occupied = CellBuffer.width(of: left) + 1..<(rect.width - CellBuffer.width(of: right) - 1)
         if occupied.contains(zero) { buffer.put("0", x: rect.x + zero, y: y, style: theme.muted) }

@@ -55,7 +55,7 @@ enum HistogramView {
             guard span > 0 else { return 0 }
             let t = (Double(v) - Double(lo)) / span
             guard t >= -1e-9 && t <= 1 + 1e-9 else { return nil }
-            return min(rect.width - 1, max(0, Int(t * Double(rect.width - 1) + 0.5)))
+            return Int(saturating: t * Double(rect.width - 1) + 0.5, within: 0...max(rect.width - 1, 0))
         }
         // Bins beyond the grid (by half an end step) are clipped.
         let step = levels.count > 1 ? (levels[1] - levels[0]) / 2 : 0

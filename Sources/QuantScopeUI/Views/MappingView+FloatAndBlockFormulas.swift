@@ -248,10 +248,10 @@ extension MappingView {
         let codeOf: (Float) -> String = { level in
             guard stored != 0 else { return "q 0" }
             switch b {
-            case .q4_0: return "q \(Int((level / stored).rounded()) + 8)"
-            case .q5_0: return "q \(Int((level / stored).rounded()) + 16)"
-            case .q4_1, .q5_1: return "q \(Int(((level - m) / stored).rounded()))"
-            case .q8_0: return "q \(i(Int((level / stored).rounded())))"
+            case .q4_0: return "q \(whole((level / stored).rounded()) + 8)"
+            case .q5_0: return "q \(whole((level / stored).rounded()) + 16)"
+            case .q4_1, .q5_1: return "q \(whole(((level - m) / stored).rounded()))"
+            case .q8_0: return "q \(i(whole((level / stored).rounded())))"
             }
         }
         let lowCode = levels.first.map(codeOf) ?? "", highCode = levels.last.map(codeOf) ?? ""

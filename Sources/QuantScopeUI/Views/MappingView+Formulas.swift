@@ -94,7 +94,7 @@ extension MappingView {
 
     static func n(_ v: Float) -> String { Format.number(v) }
     /// An integral Float as Int, with NaN and huge values kept from trapping.
-    static func whole(_ v: Float) -> Int { v.isFinite ? Int(min(max(v, -1e9), 1e9)) : 0 }
+    static func whole(_ v: Float) -> Int { Int(saturating: v, within: -1_000_000_000...1_000_000_000) }
     static func p(_ v: Float) -> String { Format.parenthesized(Format.number(v)) }
     static func i(_ v: Int) -> String { Format.integer(v) }
     static func pi(_ v: Int) -> String { Format.parenthesized(Format.integer(v)) }

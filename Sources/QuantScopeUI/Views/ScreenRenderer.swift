@@ -25,6 +25,10 @@ public enum ScreenRenderer {
     static func renderView(_ view: ViewKind, state: AppState, rect: Rect, theme: Theme, focused: Bool, into buffer: inout CellBuffer) {
         let inner = Box.draw(rect, title: "\(view.rawValue) \(view.title)", focused: focused, theme: theme, into: &buffer)
         guard inner.width > 0, inner.height > 0 else { return }
+        if state.loading == nil, let t = state.tensor, t.count == 0 {
+            buffer.put(Format.fit(emptyMessage(t), inner.width), x: inner.x, y: inner.y, style: theme.muted)
+            return
+        }
         guard let context = ViewContext(state: state, theme: theme) else {
             let text = state.loading != nil ? "decoding the tensor…" : (state.tensor == nil ? "choose a tensor in the list and press Enter" : "quantizing…")
             buffer.put(Format.fit(text, inner.width), x: inner.x, y: inner.y, style: theme.muted)
@@ -38,6 +42,14 @@ public enum ScreenRenderer {
         case .bits: FloatBitsView.render(context, inner, &buffer)
         case .matmul: MatmulView.render(context, inner, &buffer)
         }
+    }
+}
+
+extension ScreenRenderer {
+    /// What every view says for a tensor with no elements (it has nothing to
+    /// quantize, so no analysis will ever fill the view).
+    static func emptyMessage(_ tensor: LoadedTensor) -> String {
+        "empty tensor (shape \(Format.shape(tensor.shape))) — nothing to quantize"
     }
 }
 
