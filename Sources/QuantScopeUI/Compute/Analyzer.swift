@@ -13,11 +13,16 @@ public enum Analyzer {
                                        clip: request.settings.clip, token: token, recycling: previous)
         if token?.isCancelled == true { throw .cancelled }
         let survey = q.survey(original: x.values)
-        return Analysis(spelling: request.settings.spelling(rank: x.shape.count), quantized: q,
-                        milliseconds: Clock.milliseconds() - start, codeUsage: survey.codeUsage,
-                        usedCodes: survey.usedCodes, possibleCodes: q.possibleCodes,
-                        clippedBelow: survey.clippedBelow, clippedAbove: survey.clippedAbove,
-                        worstIndex: survey.worstIndex)
+        let summaries = GroupSummary.precompute(q, original: x.values, token: token)
+        if token?.isCancelled == true { throw .cancelled }
+        var analysis = Analysis(spelling: request.settings.spelling(rank: x.shape.count), quantized: q,
+                                milliseconds: 0, codeUsage: survey.codeUsage,
+                                usedCodes: survey.usedCodes, possibleCodes: q.possibleCodes,
+                                clippedBelow: survey.clippedBelow, clippedAbove: survey.clippedAbove,
+                                worstIndex: survey.worstIndex)
+        analysis.groupSummaries = summaries
+        analysis.milliseconds = Clock.milliseconds() - start
+        return analysis
     }
 
     /// The Error view's pass: the error histogram, each row's error, and the

@@ -104,7 +104,7 @@ enum ErrorView {
             buffer.put(Format.fit("error per row: a 1-D tensor is a single row (channel)", rect.width), x: rect.x, y: rect.y, style: theme.muted)
             return
         }
-        let top = series.flatMap(\.rowError).max() ?? 0
+        let top = series.reduce(0.0) { max($0, $1.rowError.max() ?? 0) }
         let title = "MSE of each row (output channel), one shared scale: a full bar is \(sci(top, 2))"
         buffer.put(Format.fit(title, rect.width), x: rect.x, y: rect.y, style: theme.heading)
         let labelWidth = min(series.map { CellBuffer.width(of: $0.label) }.max() ?? 0, 20) + 1

@@ -159,7 +159,11 @@ extension MappingView {
         let data = groupData(c)
         let xs = c.tensor.tensor.values
         // llama.cpp replaces nothing: the block's values as the quantizer saw them (non-finite → 0).
-        let values = data.members.map { xs[$0].isFinite ? xs[$0] : 0 }
+        // A GGUF block holds 32 values, so reading them costs a frame nothing.
+        var values: [Float] = []
+        if data.count <= GroupSummary.onDemandLimit {
+            q.layout.forEachRun(ofGroup: g) { run in values += run.map { xs[$0].isFinite ? xs[$0] : 0 } }
+        }
         var problems: [String] = []
         var formulas: [Formula] = []
         var rangeRows: [[Span]] = []

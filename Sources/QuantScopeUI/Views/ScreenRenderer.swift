@@ -65,6 +65,8 @@ public struct ViewContext {
     public let x: Float
     /// The group holding it.
     public let group: Int
+    /// That group's range, codes and histogram, without reading the tensor.
+    public let summary: GroupSummary
 
     public init?(state: AppState, theme: Theme) {
         guard let t = state.tensor, let a = state.analysis, a.quantized.codes.count == t.count, t.count > 0 else { return nil }
@@ -75,6 +77,7 @@ public struct ViewContext {
         index = min(max(state.cursor, 0), t.count - 1)
         x = t.tensor.values[index]
         group = a.quantized.group(ofElement: index)
+        summary = a.summary(ofGroup: group, original: t.tensor.values)
     }
 
     public var quantized: QuantizedTensor { analysis.quantized }

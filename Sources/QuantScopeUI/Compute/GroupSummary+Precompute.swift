@@ -1,0 +1,129 @@
+import QuantEngine
+
+/// Summaries of every group, computed on the worker when groups are too
+/// large to summarise in a frame: two parallel passes over the tensor in
+/// flat order (the statistics, then the histograms over the ranges the first
+/// pass found), each worker keeping one small table per group. There are
+/// fewer than count / `onDemandLimit` groups here, so the tables stay small
+/// (at most 2,560 groups for a 262144×640 tensor).
+extension GroupSummary {
+    /// One group's running numbers; merged in flat order, so ties keep the
+    /// first index, as `QuantizedTensor.rangeSetters` does.
+    struct Accumulator {
+        var count = 0
+        var first = Int.max
+        var last = -1
+        var finite = 0
+        var minimum = Float.infinity, argmin = -1
+        var maximum = -Float.infinity, argmax = -1
+        var largest: Float = -1, argabs = -1
+        var used = SIMD4<UInt64>()
+        var clipped = 0
+
+        mutating func add(_ run: Range<Int>, _ xs: UnsafeBufferPointer<Float>, _ cs: UnsafeBufferPointer<UInt8>,
+                          _ edges: (low: Float, high: Float)) {
+            guard !run.isEmpty else { return }
+            count += run.count
+            first = min(first, run.lowerBound)
+            last = max(last, run.upperBound - 1)
+            for i in run {
+                let c = cs[i]
+                used[Int(c >> 6)] |= 1 << UInt64(c & 63)
+                let v = xs[i]
+                guard v.isFinite else { continue }
+                finite += 1
+                if v < minimum { minimum = v; argmin = i }
+                if v > maximum { maximum = v; argmax = i }
+                if abs(v) > largest { largest = abs(v); argabs = i }
+                if v < edges.low || v > edges.high { clipped += 1 }
+            }
+        }
+
+        /// Adds what a later stretch of the flat range found.
+        mutating func merge(_ later: Accumulator) {
+            count += later.count
+            first = min(first, later.first)
+            last = max(last, later.last)
+            finite += later.finite
+            if later.minimum < minimum { minimum = later.minimum; argmin = later.argmin }
+            if later.maximum > maximum { maximum = later.maximum; argmax = later.argmax }
+            if later.largest > largest { largest = later.largest; argabs = later.argabs }
+            used |= later.used
+            clipped += later.clipped
+        }
+
+        func summary(group g: Int, levels: [Float]) -> GroupSummary {
+            let any = finite > 0
+            let lo = any ? minimum : 0, hi = any ? maximum : 0
+            let used = (0..<4).reduce(0) { $0 + self.used[$1].nonzeroBitCount }
+            return GroupSummary(group: g, count: count, first: count > 0 ? first : 0, last: max(last, 0), finite: finite,
+                                minimum: lo, maximum: hi, argmin: any ? argmin : nil, argmax: any ? argmax : nil,
+                                argabs: any ? argabs : nil, usedCodes: used, clipped: clipped,
+                                histogramRange: histogramRange(minimum: lo, maximum: hi, levels: levels), fine: nil, source: nil)
+        }
+    }
+
+    /// Whether `layout`'s groups are too large for a frame to summarise.
+    static func needsPrecomputing(_ layout: GroupLayout) -> Bool {
+        layout.groupCount > 0 && layout.count / layout.groupCount > onDemandLimit
+    }
+
+    /// Every group's summary, in group order, when the groups are too large
+    /// to summarise in a frame; empty otherwise (frames summarise on demand).
+    static func precompute(_ q: QuantizedTensor, original x: [Float], token: WorkToken? = nil) -> [GroupSummary] {
+        let layout = q.layout
+        guard needsPrecomputing(layout), x.count == layout.count, q.codes.count == layout.count else { return [] }
+        let groups = layout.groupCount
+        let levels = (0..<groups).map { q.levels(group: $0) }
+        let edges = levels.map(clipEdges)
+        let chunk = 1 << 18
+        let tables = x.withUnsafeBufferPointer { xs in
+            q.codes.withUnsafeBufferPointer { cs in
+                Parallel.map(count: layout.count, minimumChunk: chunk) { flat -> [Accumulator] in
+                    var table = [Accumulator](repeating: Accumulator(), count: groups)
+                    forEachRun(layout, in: flat) { run, g in table[g].add(run, xs, cs, edges[g]) }
+                    return table
+                }
+            }
+        }
+        var merged = [Accumulator](repeating: Accumulator(), count: groups)
+        for table in tables { for g in 0..<groups { merged[g].merge(table[g]) } }
+        var summaries = (0..<groups).map { merged[$0].summary(group: $0, levels: levels[$0]) }
+        if token?.isCancelled == true { return [] }
+
+        // The histograms, over ranges now known.
+        let bins = fineBins
+        let ranges = summaries.map { (low: Double($0.histogramRange.lowerBound), upper: Double($0.histogramRange.upperBound)) }
+        let counts = x.withUnsafeBufferPointer { xs in
+            Parallel.map(count: layout.count, minimumChunk: chunk) { flat -> [UInt32] in
+                var table = [UInt32](repeating: 0, count: groups * bins)
+                table.withUnsafeMutableBufferPointer { t in
+                    forEachRun(layout, in: flat) { run, g in
+                        let lo = ranges[g].low, scale = Double(bins) / (ranges[g].upper - lo), base = g * bins
+                        for i in run where xs[i].isFinite {
+                            t[base + min(max(Int(saturating: (Double(xs[i]) - lo) * scale), 0), bins - 1)] &+= 1
+                        }
+                    }
+                }
+                return table
+            }
+        }
+        for g in 0..<groups {
+            var fine = [UInt32](repeating: 0, count: bins)
+            for part in counts { for b in 0..<bins { fine[b] &+= part[g * bins + b] } }
+            summaries[g].fine = fine
+        }
+        return summaries
+    }
+
+    /// Steps through the runs of `layout` that fall inside `flat`, cut to it.
+    private static func forEachRun(_ layout: GroupLayout, in flat: Range<Int>, _ body: (Range<Int>, Int) -> Void) {
+        var i = flat.lowerBound
+        while i < flat.upperBound {
+            let (run, group) = layout.run(containing: i)
+            let end = min(run.upperBound, flat.upperBound)
+            body(i..<end, group)
+            i = end
+        }
+    }
+}
