@@ -26,17 +26,83 @@ extension GroupSummary {
             count += run.count
             first = min(first, run.lowerBound)
             last = max(last, run.upperBound - 1)
+            var seen = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
             for i in run {
                 let c = cs[i]
-                used[Int(c >> 6)] |= 1 << UInt64(c & 63)
-                let v = xs[i]
-                guard v.isFinite else { continue }
-                finite += 1
-                if v < minimum { minimum = v; argmin = i }
-                if v > maximum { maximum = v; argmax = i }
-                if abs(v) > largest { largest = abs(v); argabs = i }
-                if v < edges.low || v > edges.high { clipped += 1 }
+                switch c >> 6 {
+                case 0: seen.0 |= 1 << UInt64(c & 63)
+                case 1: seen.1 |= 1 << UInt64(c & 63)
+                case 2: seen.2 |= 1 << UInt64(c & 63)
+                default: seen.3 |= 1 << UInt64(c & 63)
+                }
             }
+            used |= SIMD4(seen.0, seen.1, seen.2, seen.3)
+            var i = run.lowerBound
+            if run.count >= 16, run.upperBound <= Int(Int32.max) {
+                i = addVectors(run, xs, edges)
+            }
+            while i < run.upperBound {
+                addScalar(xs[i], at: i, edges)
+                i += 1
+            }
+        }
+
+        @inline(__always)
+        mutating func addScalar(_ v: Float, at i: Int, _ edges: (low: Float, high: Float)) {
+            guard v.isFinite else { return }
+            finite += 1
+            if v < minimum { minimum = v; argmin = i }
+            if v > maximum { maximum = v; argmax = i }
+            if abs(v) > largest { largest = abs(v); argabs = i }
+            if v < edges.low || v > edges.high { clipped += 1 }
+        }
+
+        /// The SIMD body of `add` over whole vectors of `run`: per-lane
+        /// extremes with their first index, reduced (ties to the lower index)
+        /// before the scalar tail. Returns where the tail starts.
+        mutating func addVectors(_ run: Range<Int>, _ xs: UnsafeBufferPointer<Float>, _ edges: (low: Float, high: Float)) -> Int {
+            typealias V = SIMD16<Float>
+            typealias I = SIMD16<Int32>
+            let lanes = I(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+            let lo = V(repeating: edges.low), hi = V(repeating: edges.high)
+            var vmin = V(repeating: .infinity), vmax = V(repeating: -.infinity), vabs = V(repeating: -1)
+            var imin = I(repeating: -1), imax = I(repeating: -1), iabs = I(repeating: -1)
+            var finiteLanes = I(), clippedLanes = I()
+            var i = run.lowerBound
+            guard let base = xs.baseAddress else { return i }
+            while i + 16 <= run.upperBound {
+                let v = UnsafeRawPointer(base + i).loadUnaligned(as: V.self)
+                let ok = (v - v) .== V()
+                let index = lanes &+ Int32(truncatingIfNeeded: i)
+                finiteLanes = finiteLanes.replacing(with: finiteLanes &+ 1, where: ok)
+                clippedLanes = clippedLanes.replacing(with: clippedLanes &+ 1, where: ok .& ((v .< lo) .| (v .> hi)))
+                let smaller = ok .& (v .< vmin), larger = ok .& (v .> vmax)
+                vmin = vmin.replacing(with: v, where: smaller)
+                imin = imin.replacing(with: index, where: smaller)
+                vmax = vmax.replacing(with: v, where: larger)
+                imax = imax.replacing(with: index, where: larger)
+                let a = v.replacing(with: -v, where: v .< V())
+                let wider = ok .& (a .> vabs)
+                vabs = vabs.replacing(with: a, where: wider)
+                iabs = iabs.replacing(with: index, where: wider)
+                i += 16
+            }
+            finite += Int(finiteLanes.wrappedSum())
+            clipped += Int(clippedLanes.wrappedSum())
+            // Lanes in index order of their best: a lower index wins a tie.
+            func best(_ values: V, _ indices: I, better: (Float, Float) -> Bool) -> (Float, Int)? {
+                var found: (Float, Int)?
+                for lane in 0..<16 where indices[lane] >= 0 {
+                    let candidate = (values[lane], Int(indices[lane]))
+                    if let f = found, !(better(candidate.0, f.0) || (candidate.0 == f.0 && candidate.1 < f.1)) { continue }
+                    found = candidate
+                }
+                return found
+            }
+            if let (v, at) = best(vmin, imin, better: <), v < minimum || (v == minimum && at < argmin) { minimum = v; argmin = at }
+            if let (v, at) = best(vmax, imax, better: >), v > maximum || (v == maximum && at < argmax) { maximum = v; argmax = at }
+            if let (v, at) = best(vabs, iabs, better: >), v > largest || (v == largest && at < argabs) { largest = v; argabs = at }
+            return i
         }
 
         /// Adds what a later stretch of the flat range found.
@@ -59,7 +125,7 @@ extension GroupSummary {
             return GroupSummary(group: g, count: count, first: count > 0 ? first : 0, last: max(last, 0), finite: finite,
                                 minimum: lo, maximum: hi, argmin: any ? argmin : nil, argmax: any ? argmax : nil,
                                 argabs: any ? argabs : nil, usedCodes: used, clipped: clipped,
-                                histogramRange: histogramRange(minimum: lo, maximum: hi, levels: levels), fine: nil, source: nil)
+                                histogramRange: histogramRange(minimum: lo, maximum: hi, levels: levels))
         }
     }
 
@@ -89,7 +155,10 @@ extension GroupSummary {
         var merged = [Accumulator](repeating: Accumulator(), count: groups)
         for table in tables { for g in 0..<groups { merged[g].merge(table[g]) } }
         var summaries = (0..<groups).map { merged[$0].summary(group: $0, levels: levels[$0]) }
+        for g in 0..<groups { summaries[g].precomputed = true }
         if token?.isCancelled == true { return [] }
+        // One group has no group histogram to draw (the Histogram view shows all values).
+        guard groups > 1 else { return summaries }
 
         // The histograms, over ranges now known.
         let bins = fineBins
@@ -99,9 +168,10 @@ extension GroupSummary {
                 var table = [UInt32](repeating: 0, count: groups * bins)
                 table.withUnsafeMutableBufferPointer { t in
                     forEachRun(layout, in: flat) { run, g in
+                        // Every finite value lies in its group's range, so the index is in [0, bins].
                         let lo = ranges[g].low, scale = Double(bins) / (ranges[g].upper - lo), base = g * bins
                         for i in run where xs[i].isFinite {
-                            t[base + min(max(Int(saturating: (Double(xs[i]) - lo) * scale), 0), bins - 1)] &+= 1
+                            t[base + min(Int((Double(xs[i]) - lo) * scale), bins - 1)] &+= 1
                         }
                     }
                 }

@@ -35,13 +35,17 @@ public struct GroupSummary: Sendable {
     public var clipped: Int
     /// What the group's histogram covers: its finite data and its grid.
     public var histogramRange: ClosedRange<Float>
-    /// Counts in `fineBins` bins over `histogramRange`, for precomputed groups.
+    /// Whether the worker computed this summary (frames then read nothing).
+    public var precomputed = false
+    /// Counts in `fineBins` bins over `histogramRange`, for precomputed
+    /// groups of a layout with more than one group (a single group's
+    /// histogram is the tensor's own, which the Histogram view draws).
     var fine: [UInt32]?
     /// Where an on-demand summary bins its histogram from (arrays are shared, not copied).
     var source: (values: [Float], layout: GroupLayout)?
 
     /// Elements a frame reads to draw this group: none when precomputed.
-    public var readsPerFrame: Int { fine == nil ? count : 0 }
+    public var readsPerFrame: Int { precomputed ? 0 : count }
 
     /// The group's range holding 0 (docs/contract.md §1: vmin = min(min x, 0), vmax = max(max x, 0)).
     public var low: Float { min(minimum, 0) }
@@ -64,7 +68,8 @@ public struct GroupSummary: Sendable {
     }
 
     /// The group's finite values in `bins` equal bins over `histogramRange`:
-    /// exact for small groups, re-binned from the fine counts for large ones.
+    /// exact for small groups, re-binned from the fine counts for large ones
+    /// (zeros for the single group of a per-tensor layout: see `fine`).
     public func histogram(bins: Int) -> [Double] {
         let bins = max(bins, 1)
         if let fine {
