@@ -3,11 +3,12 @@
 engine quantizing one at every granularity.
 
 Writes, in a temporary folder (never the repository):
-  * a GGUF holding one 262144×640 Q4_K tensor (`token_embd.weight`, the size
-    of a Gemma-3 270M embedding), written with gguf-py's GGUFWriter. The
-    blocks are random bytes with finite fp16 scales: memory does not depend
-    on the values, and a faithful K-quant of 168M values takes minutes in the
-    numpy port (tools/make_samples.py);
+  * a GGUF holding one 262144×640 Q8_0 tensor (`token_embd.weight`, the size
+    of a Gemma-3 270M embedding), and one of 65536×2560 Q4_K (as many
+    elements: a Q4_K row must hold whole 256-value blocks, and 640 does not),
+    written with gguf-py's GGUFWriter. The blocks are random bytes with finite
+    fp16 scales: memory does not depend on the values, and a faithful K-quant
+    of 168M values takes minutes in the numpy port (tools/make_samples.py);
   * a 4096×4096 float32 safetensors.
 Then runs, each under /usr/bin/time -v (Maximum resident set size):
   * the explorer in tmux at 200×50 on each file, waiting for the first
@@ -37,17 +38,21 @@ BIN = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / ".build/release/quantsco
 MB = 1 << 20
 
 
-def write_gguf(path: Path, rows: int, columns: int) -> None:
+def write_gguf(path: Path, rows: int, columns: int, kind: str) -> None:
+    """One `token_embd.weight` of random blocks with finite fp16 scales:
+    Q4_K (rows of a multiple of 256) or Q8_0 (of 32)."""
     import gguf
-    blocks = rows * columns // 256
     rng = np.random.default_rng(0)
-    raw = rng.integers(0, 256, size=(blocks, 144), dtype=np.uint8)
-    # d and dmin: small positive fp16 (finite), so every decoded value is finite.
-    halves = np.full((blocks, 2), np.float16(0.001)).view(np.uint8).reshape(blocks, 4)
-    raw[:, 0:4] = halves
+    if kind == "Q4_K":
+        block, size, qtype, scale_bytes = 256, 144, gguf.GGMLQuantizationType.Q4_K, 4   # d, dmin, 12 scales, 128 qs
+    else:
+        block, size, qtype, scale_bytes = 32, 34, gguf.GGMLQuantizationType.Q8_0, 2     # d, 32 qs
+    blocks = rows * columns // block
+    raw = rng.integers(0, 256, size=(blocks, size), dtype=np.uint8)
+    raw[:, 0:scale_bytes] = np.full((blocks, scale_bytes // 2), np.float16(0.001)).view(np.uint8).reshape(blocks, scale_bytes)
     writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_tensor("token_embd.weight", raw.reshape(rows, columns // 256 * 144),
-                      raw_shape=(rows, columns), raw_dtype=gguf.GGMLQuantizationType.Q4_K)
+    writer.add_tensor("token_embd.weight", raw.reshape(rows, columns // block * size),
+                      raw_dtype=qtype)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
@@ -107,7 +112,7 @@ def stats(path: Path, granularity: str) -> float:
     result = subprocess.run(["/usr/bin/time", "-v", str(BIN), "stats", str(path), "--scheme", "int8",
                              "--granularity", granularity], capture_output=True, text=True)
     if result.returncode != 0:
-        print(f"  stats {granularity}: exit {result.returncode}: {result.stderr.splitlines()[0] if result.stderr else ''}")
+        print(f"  (--granularity {granularity}: exit {result.returncode}: {result.stderr.splitlines()[0] if result.stderr else ''})")
     return peak_mb(result.stderr)
 
 
@@ -122,15 +127,20 @@ def main() -> None:
         sys.exit(f"{BIN}: not built (swift build -c release --product quantscope)")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        gguf_path, st_path = tmp / "embedding.gguf", tmp / "w4096.safetensors"
-        write_gguf(gguf_path, 262144, 640)
+        st_path = tmp / "w4096.safetensors"
         write_safetensors(st_path, 4096)
         embedding, layer = 262144 * 640 * 4, 4096 * 4096 * 4
-        print(f"262144×640 Q4_K (float32 {embedding / MB:.0f} MB), explorer at 200×50:")
-        peak, opened = explore(gguf_path, [], tmp)
-        report("open (Enter → first frame" + (f" {opened:.0f} ms)" if opened else ")"), peak, embedding, budget=1536)
-        peak, _ = explore(gguf_path, ["c", "c", "a"], tmp)
-        report("open, then channel:0, group:128, asymmetric", peak, embedding)
+        # Q4_K rows must hold whole 256-value blocks, which 640 does not: the
+        # Q4_K file has the same 167.8M elements as 65536×2560.
+        for kind, rows, columns in [("Q8_0", 262144, 640), ("Q4_K", 65536, 2560)]:
+            path = tmp / f"embedding-{kind}.gguf"
+            write_gguf(path, rows, columns, kind)
+            print(f"{rows}×{columns} {kind} (float32 {embedding / MB:.0f} MB), explorer at 200×50:")
+            peak, opened = explore(path, [], tmp)
+            report("open (Enter → first frame" + (f" {opened:.0f} ms)" if opened else ")"), peak, embedding, budget=1536)
+            peak, _ = explore(path, ["c", "c", "a"], tmp)
+            report("open, then channel:0, group:128, asymmetric", peak, embedding)
+            path.unlink()
         print(f"4096×4096 float32 ({layer / MB:.0f} MB), explorer at 200×50:")
         peak, opened = explore(st_path, ["c", "c", "c", "3"], tmp)
         report("tensor, channel, group:128, block, Error view", peak, layer)

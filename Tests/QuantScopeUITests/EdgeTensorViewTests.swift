@@ -139,6 +139,37 @@ import Testing
         }
     }
 
+    /// Settings the engine refused leave no analysis: the views give the
+    /// reason instead of "quantizing…" forever.
+    @Test func aRefusedAnalysisSaysWhy() throws {
+        var state = try Self.state(Tensor(shape: [8, 16], values: [Float](repeating: 1, count: 128)), QuantSettings(), matmul: false)
+        state.analysis = nil
+        state.computing = false
+        state.message = "granularity group:1 makes 128 groups"
+        for view in ViewKind.allCases {
+            state.view = view
+            let text = ScreenRenderer.render(state, theme: .monochrome).text
+            #expect(text.contains("no result for these settings: granularity group:1"))
+            #expect(!text.contains("quantizing…"))
+        }
+    }
+
+    /// A large tensor's shown analysis goes back to the worker when the next
+    /// one starts, so the explorer never holds two (memory budget).
+    @Test func aLargeTensorHoldsOneAnalysisAtATime() throws {
+        let side = 2900  // 8.4M elements, just over the limit
+        #expect(side * side > AppState.keepWhileRecomputingLimit)
+        for (rows, columns, released) in [(side, side, true), (64, 64, false)] {
+            var state = try TestStates.state(Tensor(shape: [rows, columns], values: [Float](repeating: 0.5, count: rows * columns)),
+                                             comparisons: false)
+            let commands = state.handle(.input(.key(.character("c"))))
+            #expect((state.analysis == nil) == released)
+            let recycled = commands.contains { if case .recycle = $0 { return true } else { return false } }
+            #expect(recycled == released)
+            #expect(commands.contains { if case .analyze = $0 { return true } else { return false } })
+        }
+    }
+
     /// A 4096×4096 tensor, at tensor and channel granularity.
     @Test func everyViewDrawsALargeTensor() throws {
         let tensor = TestStates.weight(rows: 4096, columns: 4096, seed: 3)

@@ -47,6 +47,12 @@ public enum Quantizer {
         // nf4/fp4 blocks run over the flattened tensor (SPEC §4).
         let layoutShape = flatten ? [tensor.count] : tensor.shape
         let layout = try GroupLayout(shape: layoutShape, granularity: granularity)
+        let bookkeeping = layout.groupCount.multipliedReportingOverflow(by: bytesPerGroup)
+        let limit = groupBookkeepingLimit(elements: tensor.count)
+        guard !bookkeeping.overflow, bookkeeping.partialValue <= limit else {
+            throw .tooManyGroups(granularity: "\(granularity)", groups: layout.groupCount,
+                                 bytes: bookkeeping.overflow ? Int.max : bookkeeping.partialValue, limit: limit)
+        }
         var codes = buffers.takeCodes()
         var values = buffers.takeValues()
         let output = tensor.values.withUnsafeBufferPointer { x in
@@ -62,6 +68,19 @@ public enum Quantizer {
             scales: output.parameters.map(codec.scale), zeroPoints: output.parameters.map(codec.zeroPoint),
             mins: nil, blockBytes: nil, dequantized: values, metrics: output.metrics.metrics(elements: tensor.count),
             groupSquaredError: output.groupSquaredError, groupNonfinite: output.groupNonfinite, layout: layout)
+    }
+
+    /// What one group costs while quantizing: its parameters (kept, and
+    /// once more while they are turned into scales and zero-points), the
+    /// scale, the zero-point, its squared-error sum and non-finite count.
+    static let bytesPerGroup = 48
+
+    /// The most bytes of per-group bookkeeping a tensor of `elements` may
+    /// take: half its float32 size plus 64 MiB, so a per-element granularity
+    /// (group:1) of a large tensor is refused rather than taking 12× its
+    /// size, while small tensors take any granularity.
+    public static func groupBookkeepingLimit(elements: Int) -> Int {
+        elements > (Int.max - (64 << 20)) / 2 ? Int.max : elements * 2 + (64 << 20)
     }
 
     /// Output buffers, recycled from a previous result when it is the right size.

@@ -87,8 +87,12 @@ public final class ExplorerRunner {
         return ("\(k)", started)
     }
 
-    private func execute(_ commands: [AppCommand]) {
-        for command in commands {
+    /// Hands each command to the worker, letting go of it first: a recycled
+    /// result still referenced here would make the worker copy its buffers.
+    private func execute(_ commands: consuming [AppCommand]) {
+        var queue = consume commands
+        queue.reverse()
+        while let command = queue.popLast() {
             if case .quit = command { state.quit = true }
             worker.submit(command)
         }

@@ -30,7 +30,9 @@ public enum ScreenRenderer {
             return
         }
         guard let context = ViewContext(state: state, theme: theme) else {
-            let text = state.loading != nil ? "decoding the tensor…" : (state.tensor == nil ? "choose a tensor in the list and press Enter" : "quantizing…")
+            let text = state.loading != nil ? "decoding the tensor…"
+                : (state.tensor == nil ? "choose a tensor in the list and press Enter"
+                : (state.computing ? "quantizing…" : "no result for these settings" + (state.message.map { ": " + $0 } ?? "")))
             buffer.put(Format.fit(text, inner.width), x: inner.x, y: inner.y, style: theme.muted)
             return
         }
