@@ -36,6 +36,17 @@ import Testing
         #expect(Self.pick(infos) == "blk.0.attn_q.weight")
     }
 
+    /// A small model's embedding is of moderate size too: still not first.
+    @Test func aSmallEmbeddingStillComesAfterALayer() {
+        let infos = [
+            Self.info("model.embed_tokens.weight", .float32, [1000, 64]),
+            Self.info("model.layers.0.mlp.up_proj.weight", .float32, [256, 64]),
+            Self.info("lm_head.weight", .float32, [1000, 64]),
+        ]
+        #expect(Self.pick(infos) == "model.layers.0.mlp.up_proj.weight")
+        #expect(Self.pick([infos[0], infos[2]]) == "model.embed_tokens.weight")
+    }
+
     @Test func anEmbeddingWhenItIsTheOnlyMatrix() {
         let infos = [Self.info("pos", .ggml(.i32), [4, 4]), Self.info("wte.weight", .float32, [50_257, 768]), Self.info("ln.bias", .float32, [768])]
         #expect(Self.pick(infos) == "wte.weight")

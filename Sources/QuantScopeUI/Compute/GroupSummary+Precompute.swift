@@ -26,6 +26,13 @@ extension GroupSummary {
             count += run.count
             first = min(first, run.lowerBound)
             last = max(last, run.upperBound - 1)
+            if run.count == 1 {
+                // Channels along the last axis: every element is its own run.
+                let c = cs[run.lowerBound]
+                used[Int(c >> 6)] |= 1 << UInt64(c & 63)
+                addScalar(xs[run.lowerBound], at: run.lowerBound, edges)
+                return
+            }
             var seen = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
             for i in run {
                 let c = cs[i]
