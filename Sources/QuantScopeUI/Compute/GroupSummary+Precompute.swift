@@ -33,17 +33,7 @@ extension GroupSummary {
                 addScalar(xs[run.lowerBound], at: run.lowerBound, edges)
                 return
             }
-            var seen = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-            for i in run {
-                let c = cs[i]
-                switch c >> 6 {
-                case 0: seen.0 |= 1 << UInt64(c & 63)
-                case 1: seen.1 |= 1 << UInt64(c & 63)
-                case 2: seen.2 |= 1 << UInt64(c & 63)
-                default: seen.3 |= 1 << UInt64(c & 63)
-                }
-            }
-            used |= SIMD4(seen.0, seen.1, seen.2, seen.3)
+            markCodes(run, cs)
             var i = run.lowerBound
             if run.count >= 16, run.upperBound <= Int(Int32.max) {
                 i = addVectors(run, xs, edges)
@@ -52,6 +42,22 @@ extension GroupSummary {
                 addScalar(xs[i], at: i, edges)
                 i += 1
             }
+        }
+
+        /// Notes which codes occur in `run`: long runs store a flag per code
+        /// (one plain store per element), short ones set the bits directly.
+        mutating func markCodes(_ run: Range<Int>, _ cs: UnsafeBufferPointer<UInt8>) {
+            guard run.count >= 1024 else {
+                for i in run { used[Int(cs[i] >> 6)] |= 1 << UInt64(cs[i] & 63) }
+                return
+            }
+            var bits = used
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { seen in
+                seen.initialize(repeating: 0)
+                for i in run { seen[Int(cs[i])] = 1 }
+                for k in 0..<256 where seen[k] != 0 { bits[k >> 6] |= 1 << UInt64(k & 63) }
+            }
+            used = bits
         }
 
         @inline(__always)
