@@ -33,7 +33,7 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
             return "scheme \(scheme) needs the last axis to be a multiple of \(block); this tensor's is \(rowLength)"
         case .tooManyGroups(let granularity, let groups, let bytes, let limit):
             return "granularity \(granularity) makes \(groups) groups, whose scales and sums need \(bytes >> 20) MB"
-                + " (limit \(limit >> 20) MB for this tensor: half its float32 size + 64 MB); use larger groups"
+                + " (limit \(limit >> 20) MB for this tensor: a quarter of its float32 size + 48 MB); use larger groups"
         case .cancelled:
             return "cancelled"
         }

@@ -65,22 +65,23 @@ public enum Quantizer {
         if token?.isCancelled == true { throw .cancelled }
         return QuantizedTensor(
             scheme: scheme, granularity: granularity, shape: tensor.shape, clip: clip, codes: codes,
-            scales: output.parameters.map(codec.scale), zeroPoints: output.parameters.map(codec.zeroPoint),
+            scales: output.scales, zeroPoints: output.zeroPoints,
             mins: nil, blockBytes: nil, dequantized: values, metrics: output.metrics.metrics(elements: tensor.count),
             groupSquaredError: output.groupSquaredError, groupNonfinite: output.groupNonfinite, layout: layout)
     }
 
-    /// What one group costs while quantizing: its parameters (kept, and
-    /// once more while they are turned into scales and zero-points), the
-    /// scale, the zero-point, its squared-error sum and non-finite count.
-    static let bytesPerGroup = 48
+    /// What one group keeps: its scale and zero-point (4 bytes each), its
+    /// squared-error sum and its non-finite count (8 bytes each).
+    static let bytesPerGroup = 24
 
     /// The most bytes of per-group bookkeeping a tensor of `elements` may
-    /// take: half its float32 size plus 64 MiB, so a per-element granularity
-    /// (group:1) of a large tensor is refused rather than taking 12× its
-    /// size, while small tensors take any granularity.
+    /// take: a quarter of its float32 size plus 48 MiB. The tensor, x̂ and
+    /// the codes already take 2.25× the float32 size, so this keeps the
+    /// explorer within 2.5× + 100 MB: a per-element granularity (group:1) of
+    /// a large tensor is refused rather than taking 8× its size, while small
+    /// tensors take any granularity.
     public static func groupBookkeepingLimit(elements: Int) -> Int {
-        elements > (Int.max - (64 << 20)) / 2 ? Int.max : elements * 2 + (64 << 20)
+        elements > Int.max - (48 << 20) ? Int.max : elements + (48 << 20)
     }
 
     /// Output buffers, recycled from a previous result when it is the right size.
