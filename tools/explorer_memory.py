@@ -14,9 +14,10 @@ Then runs, each under /usr/bin/time -v (Maximum resident set size):
   * the explorer in tmux at 200×50 on each file, waiting for the first
     complete frame (its --trace line for the Enter), with the Mapping view on
     screen, cycling granularity (`c`) through tensor, channel and group:128
-    on the 4096² file;
-  * `quantscope stats` on the 4096² tensor at tensor, channel:0, group:128
-    and group:1 (the per-element extreme the explorer's keys do not reach).
+    on the 4096² file, and down to group:32 on the large ones;
+  * `quantscope stats` on the 4096² tensor at tensor, channel:0, group:128,
+    group:8 and group:1 (the per-element extreme the explorer's keys do not
+    reach, refused: its per-group bookkeeping alone would pass the budget).
 Prints each peak next to the budget: 1.5 GB for the 262144×640 open, and
 2.5 × the tensor's float32 size + 100 MB for everything else.
 
@@ -119,7 +120,7 @@ def stats(path: Path, granularity: str) -> float:
 def report(label: str, peak: float, f32_bytes: int, budget: float | None = None) -> None:
     budget = budget if budget is not None else 2.5 * f32_bytes / MB + 100
     verdict = "ok" if peak < budget else "OVER"
-    print(f"  {label:<48} peak {peak:7.0f} MB   budget {budget:6.0f} MB   {verdict}")
+    print(f"  {label:<54} peak {peak:7.0f} MB   budget {budget:6.0f} MB   {verdict}")
 
 
 def main() -> None:
@@ -138,14 +139,14 @@ def main() -> None:
             print(f"{rows}×{columns} {kind} (float32 {embedding / MB:.0f} MB), explorer at 200×50:")
             peak, opened = explore(path, [], tmp)
             report("open (Enter → first frame" + (f" {opened:.0f} ms)" if opened else ")"), peak, embedding, budget=1536)
-            peak, _ = explore(path, ["c", "c", "a"], tmp)
-            report("open, then channel:0, group:128, asymmetric", peak, embedding)
+            peak, _ = explore(path, ["c", "c", "a", "<", "<"], tmp)
+            report("then channel:0, group:128, asym, group:64, group:32", peak, embedding)
             path.unlink()
         print(f"4096×4096 float32 ({layer / MB:.0f} MB), explorer at 200×50:")
         peak, opened = explore(st_path, ["c", "c", "c", "3"], tmp)
         report("tensor, channel, group:128, block, Error view", peak, layer)
         print("4096×4096 float32, quantscope stats --scheme int8:")
-        for granularity in ["tensor", "channel:0", "group:128", "group:1"]:
+        for granularity in ["tensor", "channel:0", "group:128", "group:8", "group:1"]:
             report(f"--granularity {granularity}", stats(st_path, granularity), layer)
 
 
