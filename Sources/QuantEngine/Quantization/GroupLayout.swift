@@ -132,18 +132,57 @@ public struct GroupLayout: Sendable, Equatable {
     /// The flat indices of every element of `group`, in order (for views that
     /// show one group; not for hot loops).
     public func elements(ofGroup group: Int) -> [Int] {
-        guard group >= 0 && group < groupCount else { return [] }
+        var members: [Int] = []
+        forEachRun(ofGroup: group) { members.append(contentsOf: $0) }
+        return members
+    }
+
+    /// The number of elements in `group` (0 for a group that does not exist).
+    public func count(ofGroup group: Int) -> Int {
+        var n = 0
+        forEachRun(ofGroup: group) { n += $0.count }
+        return n
+    }
+
+    /// Calls `body` with each contiguous run of `group`'s flat indices, in
+    /// order, without materialising the indices.
+    public func forEachRun(ofGroup group: Int, _ body: (Range<Int>) -> Void) {
+        guard group >= 0 && group < groupCount else { return }
         func run(_ s: Int) -> Range<Int> { let seg = segment(s); return seg.start..<(seg.start + seg.length) }
         switch kind {
         case .contiguous, .rowRuns:
-            return Array(run(group))
+            body(run(group))
         case .strided(let dim, _):
-            return stride(from: group, to: segmentCount, by: dim).flatMap { run($0) }
+            for s in stride(from: group, to: segmentCount, by: dim) { body(run(s)) }
         case .tiles(let columns, let tileRows, let tileColumns):
             let perRow = (columns + tileColumns - 1) / tileColumns
             let viewRows = segmentCount / perRow
             let firstRow = (group / perRow) * tileRows
-            return (firstRow..<min(firstRow + tileRows, viewRows)).flatMap { run($0 * perRow + group % perRow) }
+            for row in firstRow..<min(firstRow + tileRows, viewRows) { body(run(row * perRow + group % perRow)) }
+        }
+    }
+
+    /// The contiguous run of one group that holds flat element `index`, and
+    /// that group: a pass over the flat range steps from run to run.
+    public func run(containing index: Int) -> (range: Range<Int>, group: Int) {
+        precondition(index >= 0 && index < count)
+        switch kind {
+        case .contiguous(let length):
+            let start = index / length * length
+            return (start..<min(start + length, count), index / length)
+        case .rowRuns(let rowLength, let run):
+            let perRow = (rowLength + run - 1) / run
+            let row = index / rowLength, j = (index % rowLength) / run
+            let start = row * rowLength + j * run
+            return (start..<min(start + run, (row + 1) * rowLength), row * perRow + j)
+        case .strided(let dim, let inner):
+            let s = index / inner
+            return ((s * inner)..<((s + 1) * inner), s % dim)
+        case .tiles(let columns, let tileRows, let tileColumns):
+            let perRow = (columns + tileColumns - 1) / tileColumns
+            let row = index / columns, tile = (index % columns) / tileColumns
+            let start = row * columns + tile * tileColumns
+            return (start..<min(start + tileColumns, (row + 1) * columns), (row / tileRows) * perRow + tile)
         }
     }
 }

@@ -8,6 +8,10 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
     case axisOutOfRange(axis: Int, rank: Int)
     case granularityNotSupported(scheme: String, granularity: String, allowed: String)
     case rowLengthNotMultiple(scheme: String, rowLength: Int, block: Int)
+    /// The granularity cuts the tensor into so many groups that their
+    /// scales and error sums alone would pass the memory budget
+    /// (`Quantizer.groupBookkeepingLimit`).
+    case tooManyGroups(granularity: String, groups: Int, bytes: Int, limit: Int)
     /// The caller's `WorkToken` was cancelled before the work finished.
     case cancelled
 
@@ -27,6 +31,9 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
             return "scheme \(scheme) does not take granularity \(granularity) (it uses \(allowed))"
         case .rowLengthNotMultiple(let scheme, let rowLength, let block):
             return "scheme \(scheme) needs the last axis to be a multiple of \(block) (its block, as llama.cpp requires); this tensor's is \(rowLength)"
+        case .tooManyGroups(let granularity, let groups, let bytes, let limit):
+            return "granularity \(granularity) makes \(groups) groups, whose scales and sums need \(bytes >> 20) MB"
+                + " (limit \(limit >> 20) MB for this tensor: a quarter of its float32 size + 48 MB); use larger groups"
         case .cancelled:
             return "cancelled"
         }

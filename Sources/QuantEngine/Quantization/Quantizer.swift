@@ -44,6 +44,12 @@ public enum Quantizer {
         // nf4/fp4 blocks run over the flattened tensor (SPEC §4).
         let layoutShape = flatten ? [tensor.count] : tensor.shape
         let layout = try GroupLayout(shape: layoutShape, granularity: granularity)
+        let bookkeeping = layout.groupCount.multipliedReportingOverflow(by: bytesPerGroup)
+        let limit = groupBookkeepingLimit(elements: tensor.count)
+        guard !bookkeeping.overflow, bookkeeping.partialValue <= limit else {
+            throw .tooManyGroups(granularity: "\(granularity)", groups: layout.groupCount,
+                                 bytes: bookkeeping.overflow ? Int.max : bookkeeping.partialValue, limit: limit)
+        }
         var codes = buffers.takeCodes()
         var values = buffers.takeValues()
         let output = tensor.values.withUnsafeBufferPointer { x in
@@ -56,9 +62,23 @@ public enum Quantizer {
         if token?.isCancelled == true { throw .cancelled }
         return QuantizedTensor(
             scheme: scheme, granularity: granularity, shape: tensor.shape, clip: clip, codes: codes,
-            scales: output.parameters.map(codec.scale), zeroPoints: output.parameters.map(codec.zeroPoint),
+            scales: output.scales, zeroPoints: output.zeroPoints,
             mins: nil, blockBytes: nil, dequantized: values, metrics: output.metrics.metrics(elements: tensor.count),
             groupSquaredError: output.groupSquaredError, groupNonfinite: output.groupNonfinite, layout: layout)
+    }
+
+    /// What one group keeps: its scale and zero-point (4 bytes each), its
+    /// squared-error sum and its non-finite count (8 bytes each).
+    static let bytesPerGroup = 24
+
+    /// The most bytes of per-group bookkeeping a tensor of `elements` may
+    /// take: a quarter of its float32 size plus 48 MiB. The tensor, x̂ and
+    /// the codes already take 2.25× the float32 size, so this keeps the
+    /// explorer within 2.5× + 100 MB: a per-element granularity (group:1) of
+    /// a large tensor is refused rather than taking 8× its size, while small
+    /// tensors take any granularity.
+    public static func groupBookkeepingLimit(elements: Int) -> Int {
+        elements > Int.max - (48 << 20) ? Int.max : elements + (48 << 20)
     }
 
     /// Output buffers, recycled from a previous result when it is the right size.

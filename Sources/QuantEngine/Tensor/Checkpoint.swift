@@ -84,6 +84,7 @@ public final class Checkpoint: @unchecked Sendable {
         values.withUnsafeMutableBufferPointer { out in
             ElementDecoder.decode(info.storage, raw, count: count, bigEndian: info.bigEndian, into: out)
         }
+        (store as? MappedFile)?.releasePages(info.offset..<(info.offset + info.byteCount))
         if info.order == .columnMajor && info.shape.count > 1 {
             values = Checkpoint.rowMajor(fromColumnMajor: values, shape: info.shape)
         }

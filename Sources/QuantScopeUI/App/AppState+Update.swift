@@ -68,12 +68,20 @@ extension AppState {
     // MARK: Requests
 
     /// Starts a new analysis of the open tensor with the current settings.
+    /// A large tensor's shown analysis is handed to the worker first (its
+    /// buffers become the new one's): two at once would hold x̂ and the codes
+    /// twice, past the memory budget (`keepWhileRecomputingLimit`).
     mutating func requestAnalysis() -> [AppCommand] {
         guard let tensor else { return [] }
         generation += 1
         computing = true
         comparing = false
-        return [.analyze(AnalysisRequest(tensor: tensor, settings: settings), generation: generation)]
+        var commands: [AppCommand] = []
+        if tensor.count > AppState.keepWhileRecomputingLimit, let old = analysis {
+            analysis = nil
+            commands.append(.recycle(old.quantized))
+        }
+        return commands + [.analyze(AnalysisRequest(tensor: tensor, settings: settings), generation: generation)]
     }
 
     /// Asks for the Error view's comparisons when they are on screen and missing.

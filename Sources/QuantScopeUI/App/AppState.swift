@@ -52,6 +52,12 @@ public struct AppState: Sendable {
         browser.rebuild(files: files, keep: nil)
     }
 
+    /// Tensors of more elements than this (32 MB of float32) drop the shown
+    /// analysis while the next one is computed, so the explorer holds one
+    /// quantization at a time: the tensor, x̂ and the codes come to 2.25×
+    /// its float32 size, within the budget of 2.5× + 100 MB (docs/contract.md).
+    public static let keepWhileRecomputingLimit = 1 << 23
+
     /// The smallest terminal everything essential fits in.
     public static let minimumWidth = 80
     public static let minimumHeight = 24

@@ -44,12 +44,10 @@ public struct BrowserState: Sendable, Equatable {
         if let keep, let i = rows.firstIndex(where: { $0.ref == keep }) {
             selected = i
         } else {
-            // Start on the first matrix (a weight is more telling than a bias).
-            let firstMatrix = rows.firstIndex { row in
-                if case .tensor(_, _, _, let shape, let decodable) = row { return decodable && shape.count >= 2 }
-                return false
-            }
-            selected = firstMatrix ?? rows.firstIndex { $0.ref != nil } ?? 0
+            // Start on the tensor `FirstTensor` picks among those listed.
+            let listed = rows.compactMap(\.ref).map { (ref: $0, info: files[$0.file].checkpoint.tensors[$0.tensor]) }
+            let first = FirstTensor.choose(listed)
+            selected = rows.firstIndex { first != nil && $0.ref == first } ?? rows.firstIndex { $0.ref != nil } ?? 0
         }
     }
 

@@ -10,9 +10,14 @@ public final class ExplorerRunner {
     private let theme: Theme
     private let worker: ComputeWorker
     private let trace: TraceLog?
-    /// The key that started the pending recompute, and when it arrived.
-    private var pendingKey: (key: String, at: Double, generation: Int)?
+    /// Keys whose effect waits for work (a decode, an analysis), with when
+    /// they arrived: each is traced at the first complete frame after it.
+    private var pendingKeys: [(key: String, at: Double)] = []
     private var lastTick = 0.0
+
+    /// Input handled before a frame is drawn: keys typed during a slow frame
+    /// are all applied, then drawn once, never dropped.
+    static let inputBatch = 64
 
     public init(state: AppState, backend: TerminalBackend, theme: Theme, trace: TraceLog? = nil) {
         self.state = state
@@ -28,26 +33,20 @@ public final class ExplorerRunner {
         state.width = backend.width
         state.height = backend.height
         if openFirstTensor, state.browser.selectedRef != nil {
-            execute(state.handle(.input(.key(.enter))))
+            apply(.key(.enter), at: Clock.milliseconds())
         }
         draw()
         while !state.quit {
-            let busy = worker.isBusy
             var changed = false
-            if let input = backend.nextEvent(timeoutMilliseconds: busy ? 4 : 120) {
-                let started = Clock.milliseconds()
-                let before = state.generation
-                execute(state.handle(.input(input)))
-                if case .key(let k) = input {
-                    if state.generation != before {
-                        pendingKey = ("\(k)", started, state.generation)
-                    } else {
-                        draw()
-                        trace?.record(key: "\(k)", milliseconds: Clock.milliseconds() - started, recomputed: false)
-                        continue
-                    }
-                }
+            var immediate: [(key: String, at: Double)] = []
+            var next = backend.nextEvent(timeoutMilliseconds: worker.isBusy ? 4 : 120)
+            var handled = 0
+            while let input = next {
+                if let key = apply(input, at: Clock.milliseconds()) { immediate.append(key) }
                 changed = true
+                handled += 1
+                if state.quit || handled >= ExplorerRunner.inputBatch { break }
+                next = backend.nextEvent(timeoutMilliseconds: 0)
             }
             for event in worker.drain() {
                 execute(state.handle(event))
@@ -65,26 +64,54 @@ public final class ExplorerRunner {
                 changed = true
             }
             if changed { draw() }
+            for (key, at) in immediate {
+                trace?.record(key: key, milliseconds: Clock.milliseconds() - at, recomputed: false)
+            }
         }
         worker.submit(.quit)
         return state
     }
 
-    private func execute(_ commands: [AppCommand]) {
-        for command in commands {
+    /// Applies one input. Returns the key when its effect is already in the
+    /// state (traced after the next frame); a key that started work waits
+    /// in `pendingKeys` instead.
+    @discardableResult
+    private func apply(_ input: InputEvent, at started: Double) -> (key: String, at: Double)? {
+        let before = state.generation
+        execute(state.handle(.input(input)))
+        guard case .key(let k) = input else { return nil }
+        if state.generation != before {
+            pendingKeys.append(("\(k)", started))
+            return nil
+        }
+        return ("\(k)", started)
+    }
+
+    /// Hands each command to the worker, letting go of it first: a recycled
+    /// result still referenced here would make the worker copy its buffers.
+    private func execute(_ commands: consuming [AppCommand]) {
+        var queue = consume commands
+        queue.reverse()
+        while let command = queue.popLast() {
             if case .quit = command { state.quit = true }
             worker.submit(command)
         }
     }
 
+    /// Whether the frame shows everything the last key asked for: nothing is
+    /// being decoded or quantized (the Error view's comparisons may follow).
+    private var frameIsComplete: Bool { state.loading == nil && !state.computing }
+
     private func draw() {
         let buffer = ScreenRenderer.render(state, theme: theme, ascii: !backend.capabilities.unicode)
         backend.present(buffer)
-        if let pending = pendingKey, state.generation == pending.generation, !state.computing, state.loading == nil {
-            trace?.record(key: pending.key, milliseconds: Clock.milliseconds() - pending.at, recomputed: true,
-                          detail: state.analysis.map { "\($0.spelling) analysis \(Format.number($0.milliseconds, digits: 3)) ms" })
-            pendingKey = nil
-        }
+        guard !pendingKeys.isEmpty, frameIsComplete else { return }
+        let now = Clock.milliseconds()
+        var detail = state.analysis.map { "\($0.spelling) analysis \(Format.number($0.milliseconds, digits: 3)) ms" }
+        if let t = state.tensor { detail = "\(t.info.name) \(Format.shape(t.shape))" + (detail.map { " · " + $0 } ?? "") }
+        if let message = state.message { detail = (detail.map { $0 + " · " } ?? "") + message }
+        for (key, at) in pendingKeys { trace?.record(key: key, milliseconds: now - at, recomputed: true, detail: detail) }
+        pendingKeys.removeAll()
     }
 }
 

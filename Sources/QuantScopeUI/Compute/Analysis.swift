@@ -29,6 +29,16 @@ public struct Analysis: Sendable {
     public var rowError: [Double] = []
     /// The same scheme at other granularities (second pass, when the Error view shows).
     public var comparisons: [Comparison]?
+    /// Every group's summary when groups are too large to summarise in a
+    /// frame (per-tensor, wide channels); empty otherwise.
+    public var groupSummaries: [GroupSummary] = []
+
+    /// The summary of group `g`: looked up when precomputed, otherwise read
+    /// from the group's (at most `GroupSummary.onDemandLimit`) elements.
+    public func summary(ofGroup g: Int, original x: [Float]) -> GroupSummary {
+        if groupSummaries.indices.contains(g) { return groupSummaries[g] }
+        return GroupSummary.summarize(quantized, group: g, original: x)
+    }
 
     /// Fills in what the second pass computed.
     public mutating func add(_ details: Details) {

@@ -10,14 +10,19 @@ public enum Analyzer {
         let start = Clock.milliseconds()
         let x = request.tensor.tensor
         let q = try Quantizer.quantize(x, scheme: request.scheme, granularity: request.granularity,
-                                       clip: request.settings.clip, token: token, recycling: previous)
+                                       clip: request.settings.clip, token: token, recycling: consume previous)
         if token?.isCancelled == true { throw .cancelled }
         let survey = q.survey(original: x.values)
-        return Analysis(spelling: request.settings.spelling(rank: x.shape.count), quantized: q,
-                        milliseconds: Clock.milliseconds() - start, codeUsage: survey.codeUsage,
-                        usedCodes: survey.usedCodes, possibleCodes: q.possibleCodes,
-                        clippedBelow: survey.clippedBelow, clippedAbove: survey.clippedAbove,
-                        worstIndex: survey.worstIndex)
+        let summaries = GroupSummary.precompute(q, original: x.values, token: token)
+        if token?.isCancelled == true { throw .cancelled }
+        var analysis = Analysis(spelling: request.settings.spelling(rank: x.shape.count), quantized: q,
+                                milliseconds: 0, codeUsage: survey.codeUsage,
+                                usedCodes: survey.usedCodes, possibleCodes: q.possibleCodes,
+                                clippedBelow: survey.clippedBelow, clippedAbove: survey.clippedAbove,
+                                worstIndex: survey.worstIndex)
+        analysis.groupSummaries = summaries
+        analysis.milliseconds = Clock.milliseconds() - start
+        return analysis
     }
 
     /// The Error view's pass: the error histogram, each row's error, and the
@@ -36,6 +41,7 @@ public enum Analyzer {
     /// those granularities), for the Error view.
     public static func comparisons(_ request: AnalysisRequest, token: WorkToken? = nil) throws(QuantizationError) -> [Analysis.Comparison] {
         let x = request.tensor.tensor
+        guard x.count <= comparisonElementLimit else { return [] }
         let rank = x.shape.count
         let group = request.settings.groupSize
         var cases: [(String, Scheme, Granularity)] = []
@@ -63,6 +69,11 @@ public enum Analyzer {
         }
         return results
     }
+
+    /// Tensors larger than this (a 4096×4096 layer) get no comparisons: each
+    /// holds another quantization (x̂ and codes, 1.25× the float32 size) next
+    /// to the one shown, past the explorer's memory budget.
+    public static let comparisonElementLimit = 1 << 24
 
     static func errorHistogram(_ x: [Float], _ y: [Float], range: ClosedRange<Float>) -> Histogram {
         x.withUnsafeBufferPointer { xs in

@@ -48,10 +48,11 @@ public final class ComputeWorker: @unchecked Sendable {
                 defer { self.finish(token) }
                 guard !token.isCancelled else { return }
                 self.lock.lock()
-                let reuse = self.spare.take()
+                var reuse = self.spare.take()
                 self.lock.unlock()
                 do throws(QuantizationError) {
-                    let analysis = try Analyzer.analyze(request, token: token, recycling: reuse)
+                    // Moved, not copied: the buffers are written in place only when nothing else holds them.
+                    let analysis = try Analyzer.analyze(request, token: token, recycling: reuse.take())
                     self.post(.analyzed(analysis, generation: generation))
                 } catch .cancelled {
                     return

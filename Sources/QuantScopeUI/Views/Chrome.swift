@@ -59,7 +59,7 @@ enum Chrome {
                 : (state.comparing ? "comparing granularities" : "running every matmul kernel"))
             left = " \(frame) \(what)"
             if let p = state.progress {
-                let cells = 12, filled = Int((p * Double(cells)).rounded())
+                let cells = 12, filled = Int(saturating: (p * Double(cells)).rounded(), within: 0...cells)
                 left += " ▕" + String(repeating: "█", count: filled) + String(repeating: "░", count: cells - filled) + "▏ " + Format.percent(p)
             }
         } else if let t = state.tensor {

@@ -98,6 +98,8 @@ extension ErrorView {
             title = (other.map { "\(scheme) next to \($0) at each granularity" } ?? "\(scheme) at each granularity") + " (▶ = the current setting)"
         } else if comparisons == nil {
             title = "comparing \(scheme) per tensor, per channel and per group…"
+        } else if c.tensor.count > Analyzer.comparisonElementLimit {
+            title = "no comparisons above \(Format.grouped(Analyzer.comparisonElementLimit)) elements (each would hold another copy of the tensor)"
         } else {
             title = "no comparison applies to this tensor"
         }

@@ -104,7 +104,7 @@ enum ErrorView {
             buffer.put(Format.fit("error per row: a 1-D tensor is a single row (channel)", rect.width), x: rect.x, y: rect.y, style: theme.muted)
             return
         }
-        let top = series.flatMap(\.rowError).max() ?? 0
+        let top = series.reduce(0.0) { max($0, $1.rowError.max() ?? 0) }
         let title = "MSE of each row (output channel), one shared scale: a full bar is \(sci(top, 2))"
         buffer.put(Format.fit(title, rect.width), x: rect.x, y: rect.y, style: theme.heading)
         let labelWidth = min(series.map { CellBuffer.width(of: $0.label) }.max() ?? 0, 20) + 1
@@ -169,7 +169,7 @@ enum ErrorView {
         let left = "−" + sig(m), right = "+" + sig(m)
         buffer.put(left, x: rect.x, y: y, style: theme.muted)
         buffer.put(right, x: rect.maxX - CellBuffer.width(of: right), y: y, style: theme.muted)
-        func column(_ v: Double) -> Int { min(rect.width - 1, max(0, Int(((v + m) / (2 * m) * Double(rect.width)).rounded(.down)))) }
+        func column(_ v: Double) -> Int { Int(saturating: ((v + m) / (2 * m) * Double(rect.width)).rounded(.down), within: 0...(rect.width - 1)) }
         let zero = column(0)
         let occupied = CellBuffer.width(of: left) + 1..<(rect.width - CellBuffer.width(of: right) - 1)
         if occupied.contains(zero) { buffer.put("0", x: rect.x + zero, y: y, style: theme.muted) }

@@ -224,7 +224,7 @@ extension FloatBitsView {
         func column(_ v: Float) -> Int {
             let t = (Double(v) - Double(low)) / (Double(high) - Double(low))
             guard t.isFinite else { return t > 0 ? right : left }
-            return min(right, max(left, left + Int((min(max(t, -1), 2) * Double(right - left)).rounded())))
+            return left + Int(saturating: (min(max(t, -1), 2) * Double(right - left)).rounded(), within: 0...max(right - left, 0))
         }
         for col in left...right { buffer[col, rect.y + 1] = Cell("─", style: theme.level) }
         // Representable values above the line, what they are below it; x's label first.

@@ -147,7 +147,7 @@ enum FloatBitsView {
 
     /// An integer-valued float as an integer (`57344`), else with 4 digits.
     static func plain(_ v: Float) -> String {
-        if v.isFinite && v == v.rounded() && abs(v) < 1e7 { return Format.integer(Int(v)) }
+        if v.isFinite && v == v.rounded() && abs(v) < 1e7 { return Format.integer(Int(saturating: v)) }
         return Format.number(v)
     }
 

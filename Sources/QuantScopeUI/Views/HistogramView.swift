@@ -32,13 +32,10 @@ enum HistogramView {
         plot(values: c.tensor.fineHistogram.rebinned(max(body.width, 1)), lo: lo, hi: hi, levels: levels, cursor: c.x,
              label: "all \(Format.grouped(c.tensor.count)) values", c, body, &buffer)
         if let area = groupArea {
-            let members = q.layout.elements(ofGroup: c.group)
-            let values = members.map { c.tensor.tensor.values[$0] }.filter(\.isFinite)
-            let gLo = min(values.min() ?? 0, levels.first ?? 0), gHi = max(values.max() ?? 0, levels.last ?? 0)
-            let histogram = values.withUnsafeBufferPointer { Histogram($0, bins: max(area.width, 1), range: gLo...(gHi > gLo ? gHi : gLo + 1)) }
-            let title = "group \(c.group) of \(Format.grouped(q.scales.count)) (\(q.granularity)): \(Format.grouped(members.count)) values, \(levels.count) levels, S = \(Format.number(q.scales[c.group]))"
+            let s = c.summary, range = s.histogramRange
+            let title = "group \(c.group) of \(Format.grouped(q.scales.count)) (\(q.granularity)): \(Format.grouped(s.count)) values, \(levels.count) levels, S = \(Format.number(q.scales[c.group]))"
             buffer.put(Format.fit(title, area.width), x: area.x, y: area.y, style: theme.groupBar.with(bold: true))
-            plot(values: histogram.counts.map(Double.init), lo: gLo, hi: gHi > gLo ? gHi : gLo + 1, levels: levels, cursor: c.x,
+            plot(values: s.histogram(bins: area.width), lo: range.lowerBound, hi: range.upperBound, levels: levels, cursor: c.x,
                  label: nil, c, area.inset(top: 1), &buffer, barStyle: theme.groupBar)
         }
     }
@@ -55,7 +52,7 @@ enum HistogramView {
             guard span > 0 else { return 0 }
             let t = (Double(v) - Double(lo)) / span
             guard t >= -1e-9 && t <= 1 + 1e-9 else { return nil }
-            return min(rect.width - 1, max(0, Int(t * Double(rect.width - 1) + 0.5)))
+            return Int(saturating: t * Double(rect.width - 1) + 0.5, within: 0...max(rect.width - 1, 0))
         }
         // Bins beyond the grid (by half an end step) are clipped.
         let step = levels.count > 1 ? (levels[1] - levels[0]) / 2 : 0

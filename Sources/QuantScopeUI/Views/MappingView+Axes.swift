@@ -103,7 +103,7 @@ extension MappingView {
         func column(_ v: Float) -> Int {
             let t = (Double(v) - Double(lo)) / (Double(hi) - Double(lo))
             guard t.isFinite else { return t > 0 ? right : left }
-            return min(right, max(left, left + Int((min(max(t, -1), 2) * Double(right - left)).rounded())))
+            return left + Int(saturating: (min(max(t, -1), 2) * Double(right - left)).rounded(), within: 0...max(right - left, 0))
         }
 
         func value(_ col: Int) -> Float {

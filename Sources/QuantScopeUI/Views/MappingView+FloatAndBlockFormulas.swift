@@ -160,7 +160,11 @@ extension MappingView {
         let data = groupData(c)
         let xs = c.tensor.tensor.values
         // llama.cpp replaces nothing: the block's values as the quantizer saw them (non-finite → 0).
-        let values = data.members.map { xs[$0].isFinite ? xs[$0] : 0 }
+        // A GGUF block holds 32 values, so reading them costs a frame nothing.
+        var values: [Float] = []
+        if data.count <= GroupSummary.onDemandLimit {
+            q.layout.forEachRun(ofGroup: g) { run in values += run.map { xs[$0].isFinite ? xs[$0] : 0 } }
+        }
         var problems: [String] = []
         var formulas: [Formula] = []
         var rangeRows: [[Span]] = []
@@ -251,10 +255,10 @@ extension MappingView {
         let codeOf: (Float) -> String = { level in
             guard stored != 0 else { return "q 0" }
             switch b {
-            case .q4_0: return "q \(Int((level / stored).rounded()) + 8)"
-            case .q5_0: return "q \(Int((level / stored).rounded()) + 16)"
-            case .q4_1, .q5_1: return "q \(Int(((level - m) / stored).rounded()))"
-            case .q8_0: return "q \(i(Int((level / stored).rounded())))"
+            case .q4_0: return "q \(whole((level / stored).rounded()) + 8)"
+            case .q5_0: return "q \(whole((level / stored).rounded()) + 16)"
+            case .q4_1, .q5_1: return "q \(whole(((level - m) / stored).rounded()))"
+            case .q8_0: return "q \(i(whole((level / stored).rounded())))"
             case .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: return ""
             }
         }

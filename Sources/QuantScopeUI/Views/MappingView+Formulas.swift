@@ -24,9 +24,12 @@ extension MappingView {
     // MARK: The group and its range
 
     /// The group's finite range holding 0 (SPEC §1: vmin = min(min x, 0),
-    /// vmax = max(max x, 0)), and its members.
+    /// vmax = max(max x, 0)), its extent, and the elements that set it —
+    /// from the group's summary, so a frame never walks the group.
     struct GroupData {
-        var members: [Int]
+        var count: Int
+        var first: Int
+        var last: Int
         var low: Float
         var high: Float
         var amax: Float { max(-low, high) }
@@ -34,23 +37,16 @@ extension MappingView {
     }
 
     static func groupData(_ c: ViewContext) -> GroupData {
-        let q = c.quantized, xs = c.tensor.tensor.values
-        let members = q.layout.elements(ofGroup: c.group)
-        var low: Float = 0, high: Float = 0
-        for i in members where xs[i].isFinite {
-            low = min(low, xs[i])
-            high = max(high, xs[i])
-        }
-        // A group of zeros has no element that sets its range.
-        let setters = low == 0 && high == 0 ? [] : q.rangeSetters(group: c.group, original: xs)
-        return GroupData(members: members, low: low, high: high, setters: setters)
+        let s = c.summary
+        return GroupData(count: s.count, first: s.first, last: s.last, low: s.low, high: s.high,
+                         setters: s.setters(scheme: c.quantized.scheme))
     }
 
     /// `group 17 of 48 · row 17 (channel:0) · 96 elements`.
     static func groupHeader(_ c: ViewContext, _ data: GroupData) -> String {
         let q = c.quantized, layout = q.layout
-        let count = Format.grouped(data.members.count)
-        let first = data.members.first ?? 0, last = data.members.last ?? 0
+        let count = Format.grouped(data.count)
+        let first = data.first, last = data.last
         let columns = c.tensor.columns
         func cell(_ i: Int) -> (Int, Int) { columns > 0 ? (i / columns, i % columns) : (0, i) }
         let what: String
@@ -94,7 +90,7 @@ extension MappingView {
 
     static func n(_ v: Float) -> String { Format.number(v) }
     /// An integral Float as Int, with NaN and huge values kept from trapping.
-    static func whole(_ v: Float) -> Int { v.isFinite ? Int(min(max(v, -1e9), 1e9)) : 0 }
+    static func whole(_ v: Float) -> Int { Int(saturating: v, within: -1_000_000_000...1_000_000_000) }
     static func p(_ v: Float) -> String { Format.parenthesized(Format.number(v)) }
     static func i(_ v: Int) -> String { Format.integer(v) }
     static func pi(_ v: Int) -> String { Format.parenthesized(Format.integer(v)) }

@@ -69,13 +69,13 @@ extension MappingView {
             zero = min(max(raw, qmin), qmax)
             var f = Formula(name: "Z", symbolic: "qmin − round(vmin / S)",
                             numeric: "\(i(s.qmin)) − round(\(n(vmin)) / \(n(scale))) = \(i(s.qmin)) − round(\(fraction(vmin / scale)))",
-                            result: i(Int(zero)), resultStyle: theme.heading)
+                            result: i(whole(zero)), resultStyle: theme.heading)
             if raw != zero { f.note = "clamped to [qmin, qmax]" }
             formulas.append(f)
         }
         let engineZero = Float(q.zeroPoints?[g] ?? 0)
         if engineZero != zero {
-            problems.append("Z from the formula is \(i(Int(zero))) but the engine stored zero_points[\(g)] = \(i(Int(engineZero)))")
+            problems.append("Z from the formula is \(i(whole(zero))) but the engine stored zero_points[\(g)] = \(i(whole(engineZero)))")
             zero = engineZero
         }
 
@@ -95,7 +95,7 @@ extension MappingView {
             qFormula = Formula(name: "q", symbolic: symmetric ? "clamp(round(x / S), qmin, qmax)" : "clamp(round(x / S + Z), qmin, qmax)",
                                numeric: numeric, result: i(code), resultStyle: clipped ? theme.clipped : theme.selected)
             if clipped { qFormula.note = r > qmax ? "▲ clipped" : "▼ clipped" }
-            if Int(mineQ) != code { problems.append("q from the formula is \(i(Int(mineQ))) but the engine's code is \(i(code))") }
+            if whole(mineQ) != code { problems.append("q from the formula is \(i(whole(mineQ))) but the engine's code is \(i(code))") }
         } else {
             let rule = x.isNaN ? "NaN encodes as Z" : (x > 0 ? "+Inf encodes as qmax" : "−Inf encodes as qmin")
             qFormula = Formula(name: "q", symbolic: "clamp(round(x / S + Z), qmin, qmax)", numeric: "x is \(n(x)): \(rule)",
@@ -106,7 +106,7 @@ extension MappingView {
         // Dequantized.
         let xhat = scale * (Float(code) - zero)
         formulas.append(Formula(name: "x̂", symbolic: symmetric ? "S · q" : "S · (q − Z)",
-                                numeric: symmetric ? "\(n(scale)) · \(pi(code))" : "\(n(scale)) · (\(i(code)) − \(pi(Int(zero))))",
+                                numeric: symmetric ? "\(n(scale)) · \(pi(code))" : "\(n(scale)) · (\(i(code)) − \(pi(whole(zero))))",
                                 result: n(xhat), resultStyle: theme.selected))
         if xhat != c.dequantized {
             problems.append("x̂ from the formula is \(Format.number(xhat, digits: 7)) but the engine's is \(Format.number(c.dequantized, digits: 7))")
@@ -115,9 +115,9 @@ extension MappingView {
         let levels = q.levels(group: g)
         let axis = Axis(levels: levels, low: symmetric ? -data.amax : data.low, high: symmetric ? data.amax : data.high,
                         setters: data.setters.map { c.tensor.tensor.values[$0] },
-                        lowCode: i(s.qmin), highCode: i(s.qmax), zeroCode: symmetric ? "Z = 0" : "Z = \(i(Int(zero)))",
+                        lowCode: i(s.qmin), highCode: i(s.qmax), zeroCode: symmetric ? "Z = 0" : "Z = \(i(whole(zero)))",
                         cursorCode: "q = \(i(code))",
-                        code: { level in "q \(i(Int((level / scale + zero).rounded(.toNearestOrEven))))" })
+                        code: { level in "q \(i(whole((level / scale + zero).rounded(.toNearestOrEven))))" })
         let header = groupHeader(c, data)
         return Explanation(header: header, axis: axis, rangeRows: rangeRows, formulas: formulas,
                            errorRow: errorRow(c, xhat: xhat, clipped: clipped, unit: ("S", scale), bound: "≤ S/2 unless clipped"),

@@ -56,7 +56,7 @@ extension MappingView {
         let levels = q.levels(group: g)
         let codeOf: (Float) -> String = { level in
             guard scale != 0 else { return "q \(offset)" }
-            return "q \(Int(((level - m) / scale).rounded()) + (b.hasMin ? 0 : offset))"
+            return "q \(whole(((level - m) / scale).rounded()) + (b.hasMin ? 0 : offset))"
         }
         let axis = Axis(levels: levels, low: data.low, high: data.high, setters: data.setters.map { c.tensor.tensor.values[$0] },
                         lowCode: levels.first.map(codeOf) ?? "", highCode: levels.last.map(codeOf) ?? "",

@@ -144,18 +144,9 @@ enum MappingView {
 
     /// `group 17: 96 elements use 13 of 16 codes · 0 clipped · rms error 0.29 S`.
     static func groupStats(_ c: ViewContext, _ e: Explanation, width: Int) -> String {
-        let q = c.quantized, xs = c.tensor.tensor.values, levels = e.axis.levels
-        let members = q.layout.elements(ofGroup: c.group)
-        var used = Set<UInt8>(), clipped = 0, finite = 0
-        let lowEdge = levels.count > 1 ? levels[0] - (levels[1] - levels[0]) / 2 : -Float.infinity
-        let highEdge = levels.count > 1 ? levels[levels.count - 1] + (levels[levels.count - 1] - levels[levels.count - 2]) / 2 : Float.infinity
-        for i in members {
-            used.insert(q.codes[i])
-            guard xs[i].isFinite else { continue }
-            finite += 1
-            if xs[i] < lowEdge || xs[i] > highEdge { clipped += 1 }
-        }
-        var text = "group \(Format.grouped(c.group)): \(Format.grouped(members.count)) elements use \(used.count) of \(q.possibleCodes) codes"
+        let q = c.quantized, s = c.summary
+        let clipped = s.clipped, finite = s.finite
+        var text = "group \(Format.grouped(c.group)): \(Format.grouped(s.count)) elements use \(s.usedCodes) of \(q.possibleCodes) codes"
         text += " · \(Format.grouped(clipped)) clipped"
         if finite > 0, c.group < q.groupSquaredError.count {
             let rms = (q.groupSquaredError[c.group] / Double(finite)).squareRoot()

@@ -237,7 +237,7 @@ extension PackingView {
             case .integer(let i) where i.mode != .symmetric: zeroBits = i.bits
             default: break
             }
-            let perGroup = n % groups == 0 ? Format.grouped(n / groups) : "≈" + Format.grouped(Int((Double(n) / Double(groups)).rounded()))
+            let perGroup = n % groups == 0 ? Format.grouped(n / groups) : "≈" + Format.grouped(Int(saturating: (Double(n) / Double(groups)).rounded()))
             let names = zeroBits > 0 ? "S, Z" : (scaleBits == 8 ? "E8M0 S" : "S")
             let overhead = zeroBits > 0 ? "(\(scaleBits)+\(zeroBits))/\(perGroup)" : "\(scaleBits)/\(perGroup)"
             formula = "\(stored) + \(overhead) (\(names))"

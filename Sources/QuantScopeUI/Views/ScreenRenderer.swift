@@ -25,8 +25,14 @@ public enum ScreenRenderer {
     static func renderView(_ view: ViewKind, state: AppState, rect: Rect, theme: Theme, focused: Bool, into buffer: inout CellBuffer) {
         let inner = Box.draw(rect, title: "\(view.rawValue) \(view.title)", focused: focused, theme: theme, into: &buffer)
         guard inner.width > 0, inner.height > 0 else { return }
+        if state.loading == nil, let t = state.tensor, t.count == 0 {
+            buffer.put(Format.fit(emptyMessage(t), inner.width), x: inner.x, y: inner.y, style: theme.muted)
+            return
+        }
         guard let context = ViewContext(state: state, theme: theme) else {
-            let text = state.loading != nil ? "decoding the tensor…" : (state.tensor == nil ? "choose a tensor in the list and press Enter" : "quantizing…")
+            let text = state.loading != nil ? "decoding the tensor…"
+                : (state.tensor == nil ? "choose a tensor in the list and press Enter"
+                : (state.computing ? "quantizing…" : "no result for these settings" + (state.message.map { ": " + $0 } ?? "")))
             buffer.put(Format.fit(text, inner.width), x: inner.x, y: inner.y, style: theme.muted)
             return
         }
@@ -38,6 +44,14 @@ public enum ScreenRenderer {
         case .bits: FloatBitsView.render(context, inner, &buffer)
         case .matmul: MatmulView.render(context, inner, &buffer)
         }
+    }
+}
+
+extension ScreenRenderer {
+    /// What every view says for a tensor with no elements (it has nothing to
+    /// quantize, so no analysis will ever fill the view).
+    static func emptyMessage(_ tensor: LoadedTensor) -> String {
+        "empty tensor (shape \(Format.shape(tensor.shape))) — nothing to quantize"
     }
 }
 
@@ -53,6 +67,8 @@ public struct ViewContext {
     public let x: Float
     /// The group holding it.
     public let group: Int
+    /// That group's range, codes and histogram, without reading the tensor.
+    public let summary: GroupSummary
 
     public init?(state: AppState, theme: Theme) {
         guard let t = state.tensor, let a = state.analysis, a.quantized.codes.count == t.count, t.count > 0 else { return nil }
@@ -63,6 +79,7 @@ public struct ViewContext {
         index = min(max(state.cursor, 0), t.count - 1)
         x = t.tensor.values[index]
         group = a.quantized.group(ofElement: index)
+        summary = a.summary(ofGroup: group, original: t.tensor.values)
     }
 
     public var quantized: QuantizedTensor { analysis.quantized }

@@ -15,7 +15,7 @@ public enum Bars {
         guard top > 0 else { return }
         let steps = rect.height * 8
         for (i, v) in values.enumerated() where i < rect.width {
-            var eighthsHigh = Int((scaled(v) / top * Double(steps)).rounded())
+            var eighthsHigh = Int(saturating: (scaled(v) / top * Double(steps)).rounded(), within: 0...steps)
             if v > 0 && eighthsHigh == 0 { eighthsHigh = 1 }  // never hide a non-empty bin
             let style = styleFor(i)
             for row in 0..<rect.height {

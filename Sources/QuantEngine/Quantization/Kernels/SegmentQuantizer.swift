@@ -19,8 +19,12 @@ struct SegmentQuantizer<Codec: ElementCodec> {
     /// the caller throws) and counts finished elements for progress.
     var token: WorkToken? = nil
 
+    /// Per group, only what the result keeps (scale and zero-point written
+    /// as each group is done: a per-element granularity has as many groups
+    /// as elements, so no wider per-group table is ever built).
     struct Output {
-        var parameters: [Codec.Parameters]
+        var scales: [Float]
+        var zeroPoints: [Int32]
         var metrics: MetricsAccumulator
         var groupSquaredError: [Double]
         var groupNonfinite: [Int]
@@ -35,7 +39,7 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         precondition(x.count == layout.count && codes.count == x.count && values.count == x.count)
         guard let base = x.baseAddress, let codeBase = codes.baseAddress, let valueBase = values.baseAddress,
               layout.groupCount > 0 else {
-            return Output(parameters: [], metrics: MetricsAccumulator(), groupSquaredError: [], groupNonfinite: [])
+            return Output(scales: [], zeroPoints: [], metrics: MetricsAccumulator(), groupSquaredError: [], groupNonfinite: [])
         }
         let io = IO(x: base, codes: codeBase, values: valueBase)
         token?.expect(layout.count * (layout.segmentsAreGroups && layout.groupCount > 1 ? 1 : 2))
@@ -55,14 +59,16 @@ struct SegmentQuantizer<Codec: ElementCodec> {
 
     private func runFused(_ io: IO) -> Output {
         let groups = layout.groupCount
-        var parameters = [Codec.Parameters?](repeating: nil, count: groups)
+        var scales = [Float](repeating: 0, count: groups)
+        var zeroPoints = [Int32](repeating: 0, count: groups)
         var squaredError = [Double](repeating: 0, count: groups)
         var nonfinite = [Int](repeating: 0, count: groups)
         let averageGroup = max(1, layout.count / groups)
-        let parts = parameters.withUnsafeMutableBufferPointer { params in
+        let parts = scales.withUnsafeMutableBufferPointer { scaleSlots in
+          zeroPoints.withUnsafeMutableBufferPointer { zeroSlots in
             squaredError.withUnsafeMutableBufferPointer { sse in
                 nonfinite.withUnsafeMutableBufferPointer { nf in
-                    let slots = UnsafeSendable((params, sse, nf))
+                    let slots = UnsafeSendable((scaleSlots, zeroSlots, sse, nf))
                     return Parallel.map(count: groups, minimumChunk: max(1, (1 << 15) / averageGroup)) { range -> MetricsAccumulator in
                         var sums = MetricsAccumulator()
                         var sinceReport = 0
@@ -71,10 +77,11 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                             let seg = layout.segment(g)
                             let r = SegmentQuantizer.range(io.x + seg.start, count: seg.length)
                             let p = codec.parameters(lo: r.lo, hi: r.hi)
-                            slots.value.0[g] = p
-                            slots.value.1[g] = encode(io, start: seg.start, count: seg.length, p, careful: r.nonfinite > 0,
+                            slots.value.0[g] = codec.scale(p)
+                            slots.value.1[g] = codec.zeroPoint(p)
+                            slots.value.2[g] = encode(io, start: seg.start, count: seg.length, p, careful: r.nonfinite > 0,
                                                       wide: SegmentQuantizer.needsWideSums(lo: r.lo, hi: r.hi), into: &sums)
-                            slots.value.2[g] = r.nonfinite
+                            slots.value.3[g] = r.nonfinite
                             sinceReport += seg.length
                             if sinceReport >= 1 << 18 { token?.advance(sinceReport); sinceReport = 0 }
                         }
@@ -83,13 +90,14 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                     }
                 }
             }
+          }
         }
         var metrics = MetricsAccumulator()
         for part in parts { metrics.merge(part) }
         if token?.isCancelled == true {
-            return Output(parameters: [], metrics: metrics, groupSquaredError: [], groupNonfinite: [])
+            return Output(scales: [], zeroPoints: [], metrics: metrics, groupSquaredError: [], groupNonfinite: [])
         }
-        return Output(parameters: parameters.map { $0! }, metrics: metrics, groupSquaredError: squaredError, groupNonfinite: nonfinite)
+        return Output(scales: scales, zeroPoints: zeroPoints, metrics: metrics, groupSquaredError: squaredError, groupNonfinite: nonfinite)
     }
 
     // MARK: Two-phase
@@ -172,7 +180,8 @@ struct SegmentQuantizer<Codec: ElementCodec> {
             metrics.merge(acc)
             for g in 0..<groups { squaredError[g] += sse[g] }
         }
-        return Output(parameters: parameters, metrics: metrics, groupSquaredError: squaredError, groupNonfinite: merged.map(\.nonfinite))
+        return Output(scales: parameters.map(codec.scale), zeroPoints: parameters.map(codec.zeroPoint), metrics: metrics,
+                      groupSquaredError: squaredError, groupNonfinite: merged.map(\.nonfinite))
     }
 
     // MARK: Kernels
