@@ -95,4 +95,16 @@ import Testing
         #expect(s.browser.filter.isEmpty, "Esc clears a kept filter")
         #expect(s.browser.rows.compactMap(\.ref).count == Self.names.count)
     }
+
+    /// A name holding ESC and a newline (a hostile file) is shown with them
+    /// spelled out, in the list and in the top bar, never sent raw.
+    @Test func controlCharactersInNamesAreSpelledOut() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quantscope-ui-hostile-name.safetensors").path
+        try SafetensorsWriter.write([.float32("evil\u{1B}[2J\nname.weight", shape: [2, 2], [1, 2, 3, 4])], to: path)
+        var s = AppState(files: [OpenFile(checkpoint: try Checkpoint.open(path))], width: 120, height: 40)
+        _ = s.handle(.input(.key(.enter)))
+        let screen = ScreenRenderer.render(s, theme: .monochrome)
+        #expect(screen.text.contains("evil\\x1b[2J\\nname.weight"), "\(screen.text)")
+        #expect(!screen.cells.contains { $0.scalar.properties.generalCategory == .control })
+    }
 }

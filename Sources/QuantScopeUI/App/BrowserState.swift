@@ -1,3 +1,5 @@
+import QuantEngine
+
 /// The tensor browser: every open file's tensors grouped by layer prefix,
 /// a name filter, and the highlighted row.
 public struct BrowserState: Sendable, Equatable {
@@ -28,16 +30,17 @@ public struct BrowserState: Sendable, Equatable {
         for (f, file) in files.enumerated() {
             let matching = file.checkpoint.tensors.enumerated().filter { needle.isEmpty || $0.element.name.lowercased().contains(needle) }
             if matching.isEmpty { continue }
-            if files.count > 1 { rows.append(.file(index: f, name: file.name)) }
+            if files.count > 1 { rows.append(.file(index: f, name: DisplayText.sanitized(file.name))) }
             var currentGroup: String?
             for (t, info) in matching {
-                let (group, label) = BrowserState.split(info.name)
+                // Names come from the file: shown with control characters spelled out.
+                let (group, label) = BrowserState.split(DisplayText.sanitized(info.name))
                 if group != currentGroup {
                     currentGroup = group
                     if !group.isEmpty { rows.append(.group(name: group)) }
                 }
-                rows.append(.tensor(ref: TensorRef(file: f, tensor: t), label: group.isEmpty ? label : label,
-                                    dtype: info.dtype, shape: info.shape, decodable: info.isDecodable))
+                rows.append(.tensor(ref: TensorRef(file: f, tensor: t), label: label,
+                                    dtype: DisplayText.sanitized(info.dtype), shape: info.shape, decodable: info.isDecodable))
             }
         }
         self.rows = rows

@@ -1,3 +1,5 @@
+import QuantEngine
+
 /// The parts around the views: top bar, tabs, summary line, status bar.
 enum Chrome {
     static let spinnerFrames: [Unicode.Scalar] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
@@ -9,12 +11,13 @@ enum Chrome {
         var left = ["quantscope"]
         var right = ""
         if let t = state.tensor {
-            left += [t.fileName, t.info.name]
-            right = "\(Format.shape(t.shape)) \(t.info.dtype) │ \(state.settings.spelling(rank: t.shape.count)) "
+            left += [DisplayText.sanitized(t.fileName), DisplayText.sanitized(t.info.name)]
+            right = "\(Format.shape(t.shape)) \(DisplayText.sanitized(t.info.dtype)) │ \(state.settings.spelling(rank: t.shape.count)) "
         } else if let ref = state.loading, state.files.indices.contains(ref.file) {
-            left += [state.files[ref.file].name, "opening \(state.files[ref.file].checkpoint.tensors[ref.tensor].name)…"]
+            left += [DisplayText.sanitized(state.files[ref.file].name),
+                     "opening \(DisplayText.sanitized(state.files[ref.file].checkpoint.tensors[ref.tensor].name))…"]
         } else {
-            left += [state.files.map(\.name).joined(separator: ", "), "choose a tensor (Enter)"]
+            left += [DisplayText.sanitized(state.files.map(\.name).joined(separator: ", ")), "choose a tensor (Enter)"]
         }
         let rightWidth = min(CellBuffer.width(of: right), rect.width)
         buffer.put(Format.fit(" " + left.joined(separator: " │ "), rect.width - rightWidth - (rightWidth > 0 ? 1 : 0)),
