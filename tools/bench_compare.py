@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time numpy / ml_dtypes versions of the bench cases next to `quantscope bench`.
 
-Each reference is written vectorised from SPEC.md's formulas (quantize +
+Each reference is written vectorised from docs/contract.md's formulas (quantize +
 dequantize + MSE) on the same shape of data: 4096x4096 float32 N(0, 1).
 Run from the repository root after `swift build -c release`:
 

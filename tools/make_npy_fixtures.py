@@ -248,7 +248,7 @@ def main():
     WRITTEN.append(out / "manifest.json")
 
     lines = [
-        "# npy/ — .npy and .npz reference files (SPEC §7)",
+        "# npy/ — .npy and .npz reference files (docs/contract.md §7)",
         "",
         f"Made by `tools/make_npy_fixtures.py` with numpy {np.__version__}; do not edit by hand.",
         "",

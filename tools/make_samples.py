@@ -455,7 +455,7 @@ def quantize(x: np.ndarray, qtype: QT) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------
-# metrics (SPEC §6) and a tiny SPEC §1-2 reference for the README
+# metrics (docs/contract.md §6) and a tiny docs/contract.md §1-2 reference for the README
 # ---------------------------------------------------------------------------
 
 def sqnr_db(x: np.ndarray, xh: np.ndarray) -> float:
@@ -465,8 +465,8 @@ def sqnr_db(x: np.ndarray, xh: np.ndarray) -> float:
 
 
 def affine_roundtrip(x: np.ndarray, bits: int, symmetric: bool, gran: str) -> np.ndarray:
-    """SPEC §1 intB (symmetric) / intB-asym round trip, float32 throughout,
-    over SPEC §2 groups: "tensor", "channel:AXIS" (2-D only) or "group:G"
+    """docs/contract.md §1 intB (symmetric) / intB-asym round trip, float32 throughout,
+    over docs/contract.md §2 groups: "tensor", "channel:AXIS" (2-D only) or "group:G"
     (runs of G along the last axis; the tensors here divide evenly)."""
     x = x.astype(F32)
     kind, _, arg = gran.partition(":")
@@ -895,10 +895,10 @@ def make_readme(out: Path, real, prov, synth, notes, report, sizes) -> str:
       f"{float(act.max()):.2f}. A symmetric")
     a("  scale spends half its codes on negatives that never go below −0.17; an asymmetric range")
     a("  (`int8-asym`, `uint8`) does not.")
-    a("- `all_zero` — every element 0: the degenerate group. Schemes must fall back to S = 1 (SPEC §1),")
+    a("- `all_zero` — every element 0: the degenerate group. Schemes must fall back to S = 1 (docs/contract.md §1),")
     a("  give SQNR `inf` and cosine 1, and never a NaN scale. Q4_K/Q6_K of zeros are all-zero blocks.")
     a("")
-    a("Reference numbers (SPEC §1, §2, §6, computed by this script with numpy — not by quantscope —")
+    a("Reference numbers (docs/contract.md §1, §2, §6, computed by this script with numpy — not by quantscope —")
     a("so they can be checked against `quantscope stats`): SQNR in dB after a round trip.")
     a("")
     a("| tensor | scheme | " + " | ".join(f"`{g}`" for g in grans) + " |")

@@ -3,7 +3,7 @@
 
 Writes Tests/QuantEngineTests/Fixtures/ties/cases.json: per case the scheme
 (int8-asym, uint8, int4-asym; granularity tensor), the float32 input, and
-numpy's scale, zero-point, codes and dequantized values from the SPEC §1
+numpy's scale, zero-point, codes and dequantized values from the docs/contract.md §1
 formulas in float32 (lo = min(x, 0), hi = max(x, 0), S = (hi − lo)/(qmax −
 qmin), Z = clip(qmin − rint(lo/S)), q = clip(rint(x/S + Z)), x̂ = S·(q − Z)),
 rint rounding half to even. The inputs make lo/S = −2.5 or −4.5 exactly, so

@@ -3,7 +3,7 @@ import Foundation
 import QuantEngine
 
 /// Runs the command and turns every error into one line on stderr and an
-/// exit status (SPEC §7): 1 for a file problem, 2 for a usage error.
+/// exit status (docs/contract.md §7): 1 for a file problem, 2 for a usage error.
 @main
 enum Main {
     static func main() {

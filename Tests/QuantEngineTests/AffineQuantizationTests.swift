@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import QuantEngine
 
-/// Integer affine quantization (SPEC §1, §2, §6) against `affine/cases.json`,
+/// Integer affine quantization (docs/contract.md §1, §2, §6) against `affine/cases.json`,
 /// computed by numpy in Float32 with `np.rint`.
 @Suite("Affine quantization")
 struct AffineQuantizationTests {

@@ -3,7 +3,7 @@ import Testing
 @testable import QuantEngine
 
 /// Integer affine quantization where lo/S is exactly k + ½, so the
-/// zero-point is a tie (`Fixtures/ties/cases.json`, numpy's SPEC §1 formulas
+/// zero-point is a tie (`Fixtures/ties/cases.json`, numpy's docs/contract.md §1 formulas
 /// in float32 from `tools/make_tie_fixtures.py`): Z rounds half to even, as
 /// numpy's rint does. Scale, zero-point and codes compare exactly,
 /// dequantized values bit for bit.

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import QuantEngine
 
-/// Hand-written edge cases whose answers follow directly from SPEC §1, §2
+/// Hand-written edge cases whose answers follow directly from docs/contract.md §1, §2
 /// and §6: empty and all-zero tensors, NaN and ±Inf, usage errors, and the
-/// granularity spellings. Expectations are computed here from the SPEC
+/// granularity spellings. Expectations are computed here from docs/contract.md
 /// formulas, never taken from the engine.
 @Suite("Edge cases")
 struct EdgeCaseTests {
@@ -12,7 +12,7 @@ struct EdgeCaseTests {
 
     static let emptySchemes = ["int8", "int4-asym", "uint8", "fp8-e4m3", "fp4-e2m1", "nf4", "fp4", "mxfp4", "q8_0"]
 
-    @Test("an empty tensor gives zero groups and the SPEC §6 empty metrics", arguments: emptySchemes)
+    @Test("an empty tensor gives zero groups and the docs/contract.md §6 empty metrics", arguments: emptySchemes)
     func emptyTensor(_ name: String) throws {
         let scheme = try Scheme(parsing: name)
         // GGUF rows must be whole blocks; every other scheme takes [0, 4].
@@ -61,7 +61,7 @@ struct EdgeCaseTests {
 
     // MARK: NaN and ±Inf
 
-    /// SPEC §1 for one group, in Float32: NaN/±Inf left out of the range and
+    /// docs/contract.md §1 for one group, in Float32: NaN/±Inf left out of the range and
     /// encoded as Z / qmax / qmin.
     static func reference(_ x: ArraySlice<Float>, _ s: IntegerScheme) -> (scale: Float, zero: Int, codes: [Int], values: [Float]) {
         let finite = x.filter(\.isFinite)

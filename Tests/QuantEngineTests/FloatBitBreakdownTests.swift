@@ -4,10 +4,10 @@ import Testing
 
 /// `FloatBitBreakdown` (what `quantscope bits` prints): fields, class,
 /// exponent and neighbours of every code, with the expectations taken from
-/// SPEC §3's layouts and ml_dtypes' decode tables.
+/// docs/contract.md §3's layouts and ml_dtypes' decode tables.
 @Suite("Float bit breakdown")
 struct FloatBitBreakdownTests {
-    /// SPEC §3: name, exponent bits, mantissa bits, bias, signed.
+    /// docs/contract.md §3: name, exponent bits, mantissa bits, bias, signed.
     static let layouts: [(name: String, e: Int, m: Int, bias: Int, signed: Bool)] = [
         ("fp8-e4m3", 4, 3, 7, true), ("fp8-e5m2", 5, 2, 15, true), ("fp8-e4m3fnuz", 4, 3, 8, true),
         ("fp8-e5m2fnuz", 5, 2, 16, true), ("fp6-e3m2", 3, 2, 3, true), ("fp6-e2m3", 2, 3, 1, true),

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import QuantEngine
 
-/// The float formats of SPEC §3 against ml_dtypes (`floats/`): decode every
+/// The float formats of docs/contract.md §3 against ml_dtypes (`floats/`): decode every
 /// code, encode every float16 value and 40,000 chosen float32 values in both
 /// overflow modes, and the hand-picked edge cases.
 @Suite("Float format codecs")
@@ -135,7 +135,7 @@ struct FloatFormatCodecTests {
         mismatches.expectNone()
     }
 
-    @Test("max finite and the SPEC §3 table")
+    @Test("max finite and the docs/contract.md §3 table")
     func maxFinite() throws {
         let expected: [(String, Float, Int)] = [
             ("fp8-e4m3", 448, 8), ("fp8-e5m2", 57344, 8), ("fp8-e4m3fnuz", 240, 8), ("fp8-e5m2fnuz", 57344, 8),

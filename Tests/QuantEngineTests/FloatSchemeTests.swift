@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import QuantEngine
 
-/// Scaled float schemes (SPEC §3): S = amax / max finite per group,
+/// Scaled float schemes (docs/contract.md §3): S = amax / max finite per group,
 /// code = encode_saturate(x / S), x̂ = decode(code) · S, against
 /// `floatscheme/cases.json` (numpy + ml_dtypes).
 @Suite("Float schemes")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import QuantEngine
 
-/// GGUF legacy block types (SPEC §4) against `gguf.quants.quantize` /
+/// GGUF legacy block types (docs/contract.md §4) against `gguf.quants.quantize` /
 /// `dequantize` (gguf-py 0.19): the block bytes byte for byte, the
 /// dequantized values, and the stored fields split out.
 ///

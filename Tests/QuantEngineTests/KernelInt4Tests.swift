@@ -3,7 +3,7 @@ import Testing
 @testable import QuantEngine
 
 /// 4-bit group weights: packing and codes against the `uint4` quantizer
-/// and SPEC §5's low-first layout; W4A16 within its float bound of the
+/// and docs/contract.md §5's low-first layout; W4A16 within its float bound of the
 /// Float64 reference; W4A8's per-group Int32 accumulators exactly, its y
 /// within bound, on each int8 path this machine runs (AVX2, AVX-512 VNNI),
 /// which agree on y bit for bit.

@@ -5,8 +5,8 @@ import Testing
 /// The fixtures are small; these tensors are large enough for the parallel
 /// split, the 256-element error runs, the two-phase (per-tensor, strided,
 /// tiled) and fused (rows, runs) paths, and SIMD tails. Expectations come
-/// from the SPEC formulas evaluated element by element here, with group
-/// membership from SPEC §2 written out independently of `GroupLayout`, and
+/// from the formulas of docs/contract.md evaluated element by element here, with group
+/// membership from docs/contract.md §2 written out independently of `GroupLayout`, and
 /// float codes from the scalar codec (checked against ml_dtypes elsewhere).
 @Suite("Large tensors")
 struct LargeTensorTests {
@@ -24,7 +24,7 @@ struct LargeTensorTests {
         return values
     }()
 
-    /// SPEC §2: the group of every element of a [rows, columns] tensor, row-major.
+    /// docs/contract.md §2: the group of every element of a [rows, columns] tensor, row-major.
     static func groups(_ g: String) -> [Int] {
         let parts = g.split(separator: ":")
         let group: (Int, Int) -> Int
@@ -75,7 +75,7 @@ struct LargeTensorTests {
         #expect(relativelyClose(q.groupSquaredError.reduce(0, +), sse), "\(label): Σ group SSE \(q.groupSquaredError.reduce(0, +)), expected \(sse)")
     }
 
-    @Test("integer schemes agree with the SPEC §1 formulas",
+    @Test("integer schemes agree with the docs/contract.md §1 formulas",
           arguments: ["int8", "int4-asym", "uint4"], ["tensor", "channel:0", "channel:1", "group:128", "block:64x100"])
     func affine(_ name: String, _ granularity: String) throws {
         guard case .integer(let s) = try Scheme(parsing: name) else { Issue.record("not integer"); return }

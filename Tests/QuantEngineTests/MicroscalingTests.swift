@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import QuantEngine
 
-/// OCP Microscaling (SPEC §4) against `mx/`: blocks of 32 along the last
+/// OCP Microscaling (docs/contract.md §4) against `mx/`: blocks of 32 along the last
 /// axis, scale 2^(floor(log2 amax) − emax_elem) stored as E8M0, elements
 /// saturate-encoded with ties to even (ml_dtypes).
 ///

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import QuantEngine
 
-/// bitsandbytes NF4 and FP4 (SPEC §4) against `nf4/`: the level tables and
+/// bitsandbytes NF4 and FP4 (docs/contract.md §4) against `nf4/`: the level tables and
 /// quantization of blocks over the flattened tensor.
 @Suite("NF4 and FP4")
 struct NF4Tests {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import QuantEngine
 
-/// int4 / int2 packing (SPEC §5) against `packing/cases.json`: every layout,
+/// int4 / int2 packing (docs/contract.md §5) against `packing/cases.json`: every layout,
 /// odd lengths padded with zero codes, signed and unsigned codes.
 @Suite("Packing")
 struct PackingTests {

@@ -95,7 +95,7 @@ struct QuantCase {
     }
 }
 
-/// Checks SPEC §6 metrics against a fixture's `metrics` object: counts exactly,
+/// Checks docs/contract.md §6 metrics against a fixture's `metrics` object: counts exactly,
 /// sums within a relative 1e-5 (our sums run in Float32 over short runs,
 /// then Float64; numpy's are pairwise Float64). `sqnr_db` is a logarithm,
 /// so it may also be off by the 10·log10(1 + 1e-5) dB that a 1e-5 relative

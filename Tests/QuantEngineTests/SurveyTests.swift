@@ -2,7 +2,7 @@ import Testing
 @testable import QuantEngine
 
 /// `QuantizedTensor.survey` (one fused SIMD pass) against the same facts
-/// counted element by element from SPEC §1–§4 in the test.
+/// counted element by element from docs/contract.md §1–§4 in the test.
 @Suite struct SurveyTests {
     static let input: [Float] = {
         var rng = SplitMix64(seed: 99)

@@ -3,7 +3,7 @@ import QuantEngine
 import Testing
 
 /// `stats` and `quantize` end to end: the binary's numbers against the numpy
-/// reference fixtures, and the exact JSON keys SPEC §7 lists.
+/// reference fixtures, and the exact JSON keys docs/contract.md §7 lists.
 @Suite struct StatsCommandTests {
     static let statsKeys: Set<String> = [
         "tensor", "shape", "dtype", "scheme", "granularity", "groups", "elements", "nonfinite", "mse", "rmse",

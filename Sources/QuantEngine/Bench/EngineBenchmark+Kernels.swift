@@ -2,7 +2,7 @@ import Foundation
 
 /// The matmul kernels' speed: GEMV (one token) and GEMM (16 and 64 tokens)
 /// against a 4096×4096 weight, every kernel next to the float32 kernel
-/// timed in the same run (SPEC §7 `kernels`).
+/// timed in the same run (docs/contract.md §7 `kernels`).
 ///
 /// What a time includes: quantizing the activations, per token (int8
 /// symmetric for w8a8 and w4a8, Q8_0 for q4_0 and q8_0, E4M3 for fp8; w4a16
@@ -35,7 +35,7 @@ extension EngineBenchmark {
         /// Weight copies cycled through.
         public var copies: Int
 
-        /// The SPEC §7 object: kernel, op, m, n, k, ms, gops, weight_gbps, ratio_to_f32.
+        /// The docs/contract.md §7 object: kernel, op, m, n, k, ms, gops, weight_gbps, ratio_to_f32.
         public var json: JSONValue {
             func r3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
             return .object([

@@ -6,7 +6,7 @@
 ///  per row n, group g = columns [gG, gG + G):
 ///    S = (max − min)/15 (0 kept in range),  Z = clamp(−round(min/S), 0, 15)
 ///    q = clamp(round(x/S + Z), 0, 15),      w ≈ S·(q − Z)          (round: ties to even)
-///  packed  [N][rowBytes]: byte j of a row = q[2j] | (q[2j+1] << 4)   (SPEC §5 low-first)
+///  packed  [N][rowBytes]: byte j of a row = q[2j] | (q[2j+1] << 4)   (docs/contract.md §5 low-first)
 ///          K is padded with zero codes to whole groups: rowBytes = ⌈K/G⌉·G/2
 ///  scales [N][⌈K/G⌉] Float32, zeroPoints [N][⌈K/G⌉] 0…15
 /// ```

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How far dequantized values are from the originals: SPEC §6.
+/// How far dequantized values are from the originals: docs/contract.md §6.
 ///
 /// Computed over finite originals only; non-finite ones are counted in
 /// `nonfinite`. Sums run in Float32 SIMD lanes over runs of at most 256
@@ -25,7 +25,7 @@ public struct ErrorMetrics: Sendable, Equatable {
 
     public var rmse: Double { mse.squareRoot() }
 
-    /// The metrics of an empty tensor (SPEC §6).
+    /// The metrics of an empty tensor (docs/contract.md §6).
     public static let empty = ErrorMetrics(elements: 0, nonfinite: 0, mse: 0, mae: 0, maxAbsError: 0,
                                            sqnrDecibels: .infinity, cosine: 1, signalEnergy: 0, errorEnergy: 0)
 

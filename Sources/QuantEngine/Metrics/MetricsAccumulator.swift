@@ -75,7 +75,7 @@ public struct MetricsAccumulator: Sendable, Equatable {
         sumProducts += other.sumProducts
     }
 
-    /// The SPEC §6 metrics; `elements` counts every element, finite or not.
+    /// The docs/contract.md §6 metrics; `elements` counts every element, finite or not.
     public func metrics(elements: Int) -> ErrorMetrics {
         guard finite > 0 else {
             var empty = ErrorMetrics.empty

@@ -2,7 +2,7 @@
 /// a bias, and a rule for which codes mean infinity and NaN.
 ///
 /// One generic codec (`FloatFormat+Codec.swift`) serves every format of
-/// SPEC §3. Encoding rounds to nearest, ties to even, keeps subnormals and
+/// docs/contract.md §3. Encoding rounds to nearest, ties to even, keeps subnormals and
 /// either saturates (`.saturate`) or overflows to Inf/NaN (`.ieee`), agreeing
 /// bit for bit with the `ml_dtypes` Python package (the fixtures under
 /// `Tests/QuantEngineTests/Fixtures/floats` hold its answers).
@@ -35,7 +35,7 @@ public struct FloatFormat: Sendable, Hashable, CustomStringConvertible {
     public let bias: Int
     public let specials: Specials
 
-    /// Creates a format; the static members cover SPEC §3.
+    /// Creates a format; the static members cover docs/contract.md §3.
     public init(name: String, exponentBits: Int, mantissaBits: Int, bias: Int, specials: Specials) {
         precondition(exponentBits >= 1 && exponentBits <= 8 && mantissaBits >= 0 && mantissaBits <= 23)
         self.name = name

@@ -1,4 +1,4 @@
-/// How 4-bit codes share bytes (SPEC §5). 2-bit codes always pack four per
+/// How 4-bit codes share bytes (docs/contract.md §5). 2-bit codes always pack four per
 /// byte, element k at bits 2k…2k+1, whatever the layout.
 ///
 /// ```

@@ -1,4 +1,4 @@
-/// Which elements share one scale (and zero-point): SPEC §2.
+/// Which elements share one scale (and zero-point): docs/contract.md §2.
 ///
 /// Spelled on the command line as `tensor`, `channel` / `channel:AXIS`,
 /// `group:G` and `block:RxC`; `description` gives that spelling back, with

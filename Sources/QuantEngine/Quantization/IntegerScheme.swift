@@ -1,4 +1,4 @@
-/// An integer affine scheme: `intB` (symmetric), `intB-asym` or `uintB`, B = 2…8 (SPEC §1).
+/// An integer affine scheme: `intB` (symmetric), `intB-asym` or `uintB`, B = 2…8 (docs/contract.md §1).
 public struct IntegerScheme: Hashable, Sendable {
     public enum Mode: String, Sendable {
         /// [-(2^(B-1)-1), 2^(B-1)-1], S = max|x| / qmax, Z = 0.

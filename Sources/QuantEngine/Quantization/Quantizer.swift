@@ -41,7 +41,7 @@ public enum Quantizer {
     private static func run<C: ElementCodec>(_ codec: C, _ tensor: Tensor, _ scheme: Scheme, _ granularity: Granularity,
                                              _ clip: Float, _ token: WorkToken?, _ buffers: inout Buffers,
                                              flatten: Bool = false) throws(QuantizationError) -> QuantizedTensor {
-        // nf4/fp4 blocks run over the flattened tensor (SPEC §4).
+        // nf4/fp4 blocks run over the flattened tensor (docs/contract.md §4).
         let layoutShape = flatten ? [tensor.count] : tensor.shape
         let layout = try GroupLayout(shape: layoutShape, granularity: granularity)
         let bookkeeping = layout.groupCount.multipliedReportingOverflow(by: bytesPerGroup)

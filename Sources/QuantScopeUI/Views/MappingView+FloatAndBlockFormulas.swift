@@ -1,9 +1,9 @@
 import QuantEngine
 
 /// The Mapping view's arithmetic for float formats with a scale, MX, NF4/FP4
-/// and GGUF blocks (SPEC §3, §4); see `MappingView+Formulas.swift`.
+/// and GGUF blocks (docs/contract.md §3, §4); see `MappingView+Formulas.swift`.
 extension MappingView {
-    // MARK: Float formats with a scale (SPEC §3) and Microscaling (SPEC §4)
+    // MARK: Float formats with a scale (docs/contract.md §3) and Microscaling (docs/contract.md §4)
 
     static func float(_ c: ViewContext, format f: FloatFormat, microscaling: Bool) -> Explanation {
         let q = c.quantized, g = c.group, theme = c.theme
@@ -84,7 +84,7 @@ extension MappingView {
                            checked: "checked: the same as the engine's scales[\(g)], code and x̂", unit: nil, clipped: saturated)
     }
 
-    // MARK: bitsandbytes NF4 / FP4 (SPEC §4)
+    // MARK: bitsandbytes NF4 / FP4 (docs/contract.md §4)
 
     /// bitsandbytes' FP4 magnitudes by code (bnb's table divided by 12).
     static let bnbFP4Magnitudes: [Float] = [0, 0.0625, 8, 12, 4, 6, 2, 3].map { Float($0) / Float(12) }
@@ -152,7 +152,7 @@ extension MappingView {
                            clipped: abs(normalized) > 1 + 1e-6)
     }
 
-    // MARK: GGUF blocks (SPEC §4, llama.cpp's quantize_row_*_ref)
+    // MARK: GGUF blocks (docs/contract.md §4, llama.cpp's quantize_row_*_ref)
 
     static func gguf(_ c: ViewContext, _ b: GGUFBlockScheme) -> Explanation {
         if b.isKQuant { return kQuant(c, b) }

@@ -1,10 +1,10 @@
 import QuantEngine
 
 /// The Mapping view's arithmetic: for the cursor's element, every formula of
-/// its scheme written out with the group's real numbers (SPEC §1, §3, §4).
+/// its scheme written out with the group's real numbers (docs/contract.md §1, §3, §4).
 ///
 /// The group's range is rebuilt here from the data of its elements exactly as
-/// the SPEC defines it, and the scale, zero-point, code and x̂ that come out
+/// docs/contract.md defines it, and the scale, zero-point, code and x̂ that come out
 /// are compared with what the engine stored; a difference is listed in
 /// `problems` (it would be an engine bug) and the engine's numbers are the
 /// ones used from there on.
@@ -23,7 +23,7 @@ extension MappingView {
 
     // MARK: The group and its range
 
-    /// The group's finite range holding 0 (SPEC §1: vmin = min(min x, 0),
+    /// The group's finite range holding 0 (docs/contract.md §1: vmin = min(min x, 0),
     /// vmax = max(max x, 0)), its extent, and the elements that set it —
     /// from the group's summary, so a frame never walks the group.
     struct GroupData {

@@ -1,9 +1,9 @@
 import QuantEngine
 
-/// The Mapping view's arithmetic for integer affine schemes (SPEC §1); see
+/// The Mapping view's arithmetic for integer affine schemes (docs/contract.md §1); see
 /// `MappingView+Formulas.swift` for how every family is checked against the engine.
 extension MappingView {
-    // MARK: Integer schemes (SPEC §1)
+    // MARK: Integer schemes (docs/contract.md §1)
 
     static func integer(_ c: ViewContext, _ s: IntegerScheme) -> Explanation {
         let q = c.quantized, g = c.group, theme = c.theme

@@ -19,7 +19,7 @@ import QuantEngine
 /// ```
 /// Only a window of codes around the cursor is packed (aligned to the
 /// layout's unit), never the whole tensor. 2-bit codes pack four per byte;
-/// 3-, 5-, 6- and 7-bit codes are stored one per byte (SPEC §5); GGUF
+/// 3-, 5-, 6- and 7-bit codes are stored one per byte (docs/contract.md §5); GGUF
 /// schemes show their real block bytes.
 enum PackingView {
     /// How the scheme's codes are stored.

@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         discussion: "Quantize + dequantize + metrics of a 4096×4096 float32 tensor of seeded normal values, per scheme; medians, GB/s of input, and the ratio to a plain copy of the same 64 MiB timed in the same run."
     )
 
-    @Flag(name: .long, help: "Print one JSON object (SPEC §7).")
+    @Flag(name: .long, help: "Print one JSON object (docs/contract.md §7).")
     var json = false
 
     @Option(name: .long, help: "Timed runs per case (the median is reported).")

@@ -19,7 +19,7 @@ struct BitsCommand: ParsableCommand {
     @Option(name: .long, help: "saturate (clamp to ±max finite; the default) or ieee (overflow to Inf/NaN as an ml_dtypes cast does).")
     var mode: String = "saturate"
 
-    @Flag(name: .long, help: "Print one JSON object (SPEC §7).")
+    @Flag(name: .long, help: "Print one JSON object (docs/contract.md §7).")
     var json = false
 
     func run() throws {

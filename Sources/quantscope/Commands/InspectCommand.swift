@@ -12,7 +12,7 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The checkpoint file (or a sharded model's index .json or folder).")
     var file: String
 
-    @Flag(name: .long, help: "Print one JSON object (SPEC §7).")
+    @Flag(name: .long, help: "Print one JSON object (docs/contract.md §7).")
     var json = false
 
     func run() throws {

@@ -3,7 +3,7 @@ import Foundation
 import QuantEngine
 
 /// `quantscope quantize`: write codes, packed bytes, scales, zero-points and
-/// the dequantized tensor to a safetensors file (SPEC §7).
+/// the dequantized tensor to a safetensors file (docs/contract.md §7).
 struct QuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantize",

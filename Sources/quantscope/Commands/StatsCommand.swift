@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import QuantEngine
 
-/// `quantscope stats`: quantize one tensor and report the error (SPEC §6, §7).
+/// `quantscope stats`: quantize one tensor and report the error (docs/contract.md §6, §7).
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
@@ -11,7 +11,7 @@ struct StatsCommand: ParsableCommand {
 
     @OptionGroup var options: QuantizeOptions
 
-    @Flag(name: .long, help: "Print one JSON object (SPEC §7) instead of a table.")
+    @Flag(name: .long, help: "Print one JSON object (docs/contract.md §7) instead of a table.")
     var json = false
 
     func run() throws {

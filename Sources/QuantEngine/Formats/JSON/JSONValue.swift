@@ -105,7 +105,7 @@ extension JSONValue {
         }
     }
 
-    /// Shortest round-trip digits; non-finite values as the strings SPEC §6 uses.
+    /// Shortest round-trip digits; non-finite values as the strings docs/contract.md §6 uses.
     static func format(_ d: Double) -> String {
         if d.isNaN { return "\"nan\"" }
         if d.isInfinite { return d > 0 ? "\"inf\"" : "\"-inf\"" }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads a `.npy` file: one array, named after the file's stem (SPEC §7:
+/// Reads a `.npy` file: one array, named after the file's stem (docs/contract.md §7:
 /// `weights/w.npy` holds the tensor `w`).
 ///
 /// ```

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads a `.npz` archive (`np.savez`, `np.savez_compressed`): a zip whose
-/// member `w.npy` is the tensor `w` (SPEC §7; `layer.0/w.npy` is `layer.0/w`).
+/// member `w.npy` is the tensor `w` (docs/contract.md §7; `layer.0/w.npy` is `layer.0/w`).
 ///
 /// Opening reads the zip's central directory and each `.npy` member's header
 /// only: a stored member's header straight from the mapped archive, a

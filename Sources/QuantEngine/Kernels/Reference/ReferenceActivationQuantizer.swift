@@ -1,7 +1,7 @@
 /// The scalar twins of `ActivationQuantizer`: one value at a time, straight
 /// from the formulas, for the tests to hold the SIMD quantizers against.
 enum ReferenceActivationQuantizer {
-    /// int8 codes of one token and its scale and zero-point (SPEC §1):
+    /// int8 codes of one token and its scale and zero-point (docs/contract.md §1):
     /// symmetric S = max|x|/127, Z = 0; asymmetric S = (max − min)/255 over a
     /// range that includes 0, Z = clamp(−128 − round(min/S), −128, 127);
     /// q = clamp(round(x/S + Z), qmin, qmax), ties to even; S = 1 when the

@@ -1,4 +1,4 @@
-/// Integer affine quantization, SPEC §1: q = clamp(round(x/S + Z), qmin, qmax),
+/// Integer affine quantization, docs/contract.md §1: q = clamp(round(x/S + Z), qmin, qmax),
 /// x̂ = S·(q − Z), round half to even, all in Float32 (bit-exact with numpy
 /// evaluating the same formulas in float32).
 struct AffineCodec: ElementCodec {

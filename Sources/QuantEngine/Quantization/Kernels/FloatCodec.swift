@@ -1,5 +1,5 @@
-/// A float format with one scale per group (SPEC §3) or a power-of-two MX
-/// scale (SPEC §4): code = encode_saturate(x / S), x̂ = decode(code) · S.
+/// A float format with one scale per group (docs/contract.md §3) or a power-of-two MX
+/// scale (docs/contract.md §4): code = encode_saturate(x / S), x̂ = decode(code) · S.
 ///
 /// The SIMD encoder rounds on the Float32 bit pattern (round half to even at
 /// the format's mantissa width) and uses the 2^(emin−m+23) magic addition

@@ -1,5 +1,5 @@
 /// Nearest-level 4-bit codes over absmax-normalised values: bitsandbytes'
-/// NF4 and FP4 (SPEC §4).
+/// NF4 and FP4 (docs/contract.md §4).
 ///
 /// n = x / absmax in Float32; the code is the level nearest to n, distances
 /// compared in Float32, a tie going to the lower level (NF4) or the lower
