@@ -24,21 +24,6 @@ static inline mmask_t qs_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t qs_button5_pressed(void) { return BUTTON5_PRESSED; }
 #else
 static inline mmask_t qs_button5_pressed(void) { return 0; }
-/// Loads the terminfo entry named by $TERM for `fd` without touching the
-/// tty's modes, so the explorer can refuse a terminal before taking it over.
-/// Returns 1 when loaded, 0 for an unknown terminal, -1 when no terminfo
-/// database was found, 2 for a hardcopy terminal.
-static inline int qs_load_terminfo(int fd) {
-    int err = 0;
-    if (setupterm(NULL, fd, &err) == OK) return 1;
-    return err == 1 ? 2 : err;
-}
-
-/// Frees what `qs_load_terminfo` loaded (newterm loads its own copy).
-static inline void qs_unload_terminfo(void) {
-    if (cur_term != NULL) del_curterm(cur_term);
-}
-
 #endif
 
 static inline int qs_lines(void) { return LINES; }
