@@ -98,12 +98,12 @@ enum SharedFixtures {
 }
 
 /// A `quantscope` process started with `posix_spawn`, for tests that need
-/// what `Foundation.Process` hides: stopping it (WUNTRACED), its own resource
-/// usage (`wait4`), or killing it after a deadline.
+/// what `Foundation.Process` hides: stopping it (WUNTRACED) or killing it
+/// after a deadline.
 final class Child {
     let pid: pid_t
     let scratch: Scratch
-    private(set) var usage = rusage()
+    private var usage = rusage()
 
     /// Starts `quantscope arguments…` with stdin from /dev/null and stdout,
     /// stderr to files, the environment plus `environment`.
@@ -154,6 +154,4 @@ final class Child {
 
     var stdout: String { (try? String(contentsOfFile: scratch.path("out"), encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: scratch.path("err"), encoding: .utf8)) ?? "" }
-    /// The child's peak resident set, in bytes (Linux reports KiB).
-    var peakResidentBytes: Int { usage.ru_maxrss * 1024 }
 }

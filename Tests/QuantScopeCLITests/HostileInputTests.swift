@@ -129,14 +129,17 @@ import Testing
     }
 
     /// A 128 KiB archive whose one member inflates to 128 MiB of padding
-    /// after a [4, 8] array (made by tools/make_hostile_fixtures.py).
+    /// after a [4, 8] array (made by tools/make_hostile_fixtures.py): the
+    /// command succeeds with the array's values.
     @Test func anNPZBombInflatesOnlyItsArray() throws {
         let scratch = try Scratch()
         let out = scratch.path("w.safetensors")
         let exporter = try Child(["export", SharedFixtures.root.appendingPathComponent("hostile/npz_bomb.npz").path, "--tensor", "w", "--out", out])
         #expect(exporter.wait(seconds: 60) == .exited(0), "\(exporter.stderr)")
-        // Measured: ~26 MB fixed, ~155 MB when the whole member is inflated.
-        #expect(exporter.peakResidentBytes < 96 << 20, "peak RSS \(exporter.peakResidentBytes >> 20) MiB")
+        // How much is inflated is checked byte for byte by the engine's
+        // `anNPZBombInflatesOnlyHeaderAndData`. The child's peak RSS is no
+        // measure here: a child spawned from this (large) test process starts
+        // with the parent's high-water mark in its ru_maxrss.
         let values = try Checkpoint.open(out).load(named: "w").values
         #expect(values == (try SharedFixtures.f32("hostile/npz_bomb.w.f32")))
     }
