@@ -20,6 +20,9 @@ import struct
 import zipfile
 
 import numpy as np
+import safetensors
+import safetensors.numpy
+import gguf as gguf_py
 
 OUT = os.path.join("Tests", "QuantScopeCLITests", "Corpus")
 cases = []
@@ -67,6 +70,15 @@ write("st_negative_dim.safetensors", st({"w": {"dtype": "F32", "shape": [-1, 4],
 write("st_shape_overflow.safetensors", st({"w": {"dtype": "F32", "shape": [1 << 40, 1 << 40], "data_offsets": [0, 16]}}, F32x4), "overflow")
 write("st_metadata_not_strings.safetensors", st({"__metadata__": {"a": 1}, **good_header}, F32x4), "__metadata__")
 write("st_missing_offsets.safetensors", st({"w": {"dtype": "F32", "shape": [2, 2]}}, F32x4), "data_offsets")
+# A span longer than dtype × shape: the safetensors library refuses it too.
+st_long = st({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 16]}}, F32x4)
+try:
+    safetensors.numpy.load(st_long)
+except safetensors.SafetensorError:
+    pass
+else:
+    raise SystemExit("make_corpus: safetensors accepted a span longer than its shape")
+write("st_span_longer_than_shape.safetensors", st_long, "need 8 bytes")
 
 # --- GGUF -------------------------------------------------------------------
 
@@ -114,6 +126,25 @@ write("gguf_duplicate_tensor.gguf", gguf(kvs=arch, tensors=[("w", [4], 0, 0), ("
 # Found by libFuzzer: a zero dimension hid an overflowing product of the others.
 write("gguf_zero_dim_overflow.gguf", gguf(kvs=arch, tensors=[("w", [0, 1 << 59, 1 << 24, 6], 0, 0)], data=F32x4), "overflow")
 write("gguf_bool_value_2.gguf", gguf(kvs=arch + [("general.flag", 7, b"\x02")], tensors=good_tensor, data=F32x4), "bool")
+
+# Counts one item past what the bytes left could hold (each tensor info takes
+# at least 24 bytes, each uint32 array element 4), but not past the byte count
+# itself; gguf-py fails on both too.
+short = len(gguf(kvs=arch, tensors=good_tensor, data=F32x4)) - 16
+write("gguf_tensor_count_one_past.gguf", gguf(kvs=arch, tensors=good_tensor, tensor_count=short // 24 + 1, data=F32x4),
+      "tensor count")
+array_kv = ("general.list", 9, struct.pack("<IQ", 4, 0) + b"\x00" * 8)
+arch_bytes = sum(len(gstr(key)) + 4 + len(value) for key, _, value in arch)
+left = len(gguf(kvs=arch + [array_kv], tensors=good_tensor, data=F32x4)) - (24 + arch_bytes + len(gstr("general.list")) + 4 + 4 + 8)
+too_many = ("general.list", 9, struct.pack("<IQ", 4, left // 4 + 1) + b"\x00" * 8)
+write("gguf_array_count_one_past.gguf", gguf(kvs=arch + [too_many], tensors=good_tensor, data=F32x4), "length of array")
+for name in ("gguf_tensor_count_one_past.gguf", "gguf_array_count_one_past.gguf"):
+    try:
+        gguf_py.GGUFReader(os.path.join(OUT, name))
+    except Exception:
+        pass
+    else:
+        raise SystemExit(f"make_corpus: gguf-py read {name}")
 
 # --- npy / npz --------------------------------------------------------------
 

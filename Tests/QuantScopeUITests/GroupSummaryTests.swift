@@ -91,6 +91,27 @@ import Testing
         }
     }
 
+    /// "Clipped" is beyond half an end step past the grid: a value exactly on
+    /// an edge rounds to the end level with half a step's error, as any tie
+    /// does, and is not clipped. Checked on both of the accumulator's paths:
+    /// a run of 5 (scalar) and one of 21 (16 in SIMD lanes + a scalar tail of 5),
+    /// with the edges at ±1 and the counts written out by hand.
+    @Test func valuesOnTheClipEdgesAreNotClipped() {
+        let edges: (low: Float, high: Float) = (-1, 1)
+        let short: [Float] = [1, -1, 1.5, -2, 0.5]  // clipped: 1.5, −2
+        var tail = [Float](repeating: 0.25, count: 21)
+        for (i, v) in [(0, 1), (3, -1), (9, 1.25), (16, 1), (18, -1), (20, -1.5)] as [(Int, Float)] { tail[i] = v }  // clipped: 1.25, −1.5
+        for (values, clipped) in [(short, 2), (tail, 2)] {
+            let codes = [UInt8](repeating: 0, count: values.count)
+            var sums = GroupSummary.Accumulator()
+            values.withUnsafeBufferPointer { xs in
+                codes.withUnsafeBufferPointer { cs in sums.add(0..<values.count, xs, cs, edges) }
+            }
+            #expect(sums.clipped == clipped, "\(values.count) values")
+            #expect(sums.finite == values.count)
+        }
+    }
+
     /// Small groups are not precomputed: the worker keeps nothing per group.
     @Test func smallGroupsAreSummarisedOnDemand() throws {
         let tensor = TestStates.weight(rows: 600, columns: 300, seed: 5)
