@@ -34,6 +34,10 @@ struct HostileInputEngineTests {
         let info = try checkpoint.info(named: "w")
         #expect(try checkpoint.load(info).values == (try Fixtures.f32("hostile/npz_bomb.w.f32")))
         #expect(checkpoint.files[info.fileIndex].bytes.count == row["data_end"] as? Int, "inflated past the array")
+        // Finding the header inflated a chunk or two, not the 128 MiB member.
+        let member = try #require(checkpoint.files[info.fileIndex] as? NPZMember)
+        #expect(member.headerBytesInflated > 0 && member.headerBytesInflated <= 2 * NPZMember.headerChunkSize,
+                "the header read inflated \(member.headerBytesInflated) bytes")
         #expect((row["uncompressed_size"] as? Int ?? 0) > 100 << 20)
     }
 

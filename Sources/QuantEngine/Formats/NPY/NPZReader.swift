@@ -113,6 +113,9 @@ final class NPZMember: ByteStore, @unchecked Sendable {
     private var failureReason: TensorFileError?
     /// Where the npy data end inside the member, once `readHeader` has run.
     private var dataEnd: Int?
+    /// How many bytes finding the npy header inflated (tests check that a
+    /// bomb's header read stops at the header, not at the member's end).
+    private(set) var headerBytesInflated = 0
 
     /// Chunk size for inflating a whole member.
     static let chunkSize = 1 << 16
@@ -202,10 +205,12 @@ final class NPZMember: ByteStore, @unchecked Sendable {
                 return prefix.count < member.uncompressedSize && prefix.count < needed
             }
         } catch .truncated {
+            headerBytesInflated = prefix.count
             throw .truncated(path: path, what: "the deflated npy header", needed: needed, available: prefix.count)
         } catch {
             throw .invalidHeader(path: path, reason: "the deflate stream is corrupt (after \(prefix.count) bytes of its npy header)")
         }
+        headerBytesInflated = prefix.count
         return try prefix.withUnsafeBytes { raw in
             Result { () throws(TensorFileError) in
                 try NPYHeader.parse(raw, totalLength: member.uncompressedSize, path: path, tensor: tensor)
