@@ -52,6 +52,26 @@ import Testing
         #expect(s.settings.spelling(rank: 2) == "uint2 block:128x128")
     }
 
+    /// At tensor and channel granularity there is no size: `<` / `>` must
+    /// neither change a hidden group size nor recompute the same result.
+    @Test func sizeKeysDoNothingWithoutAGroupOrBlock() throws {
+        var s = try Self.ready()
+        for kind in ["tensor", "channel"] {
+            #expect(s.settings.granularityKind.rawValue == kind)
+            let (g, size) = (s.generation, s.settings.groupSize)
+            for key: Character in ["<", ">", ",", "."] {
+                let commands = s.handle(.input(.key(.character(key))))
+                #expect(commands.isEmpty, "\(key) at \(kind)")
+                #expect(s.message?.contains("c cycles the granularity") == true)
+            }
+            #expect(s.generation == g)
+            #expect(s.settings.groupSize == size)
+            _ = s.handle(.input(.key(.character("c"))))
+        }
+        #expect(s.settings.granularityKind == .group)
+        #expect(Self.analyzeRequest(s.handle(.input(.key(.character("<"))))) != nil)
+    }
+
     @Test func fixedSchemesRefuseGranularityWithAReason() throws {
         var s = try Self.ready()
         while s.settings.stop != .scheme(.microscaling(.e2m1)) { _ = s.handle(.input(.key(.character("s")))) }

@@ -145,11 +145,12 @@ import Testing
         var state = try Self.state(Tensor(shape: [8, 16], values: [Float](repeating: 1, count: 128)), QuantSettings(), matmul: false)
         state.analysis = nil
         state.computing = false
-        state.message = "granularity group:1 makes 128 groups"
+        state.analysisFailure = "granularity group:1 makes 128 groups"
         for view in ViewKind.allCases {
             state.view = view
             let text = ScreenRenderer.render(state, theme: .monochrome).text
-            #expect(text.contains("no result for these settings: granularity group:1"))
+            #expect(text.contains("no result for \(state.settings.spelling(rank: 2)):"))
+            #expect(text.contains("granularity group:1 makes 128 groups"))
             #expect(!text.contains("quantizing…"))
         }
     }

@@ -35,6 +35,7 @@ extension AppState {
             guard g == generation else { return [.recycle(result.quantized)] }
             let old = analysis?.quantized
             analysis = result
+            analysisFailure = nil
             lastRecompute = result.milliseconds
             computing = false
             progress = nil
@@ -58,10 +59,18 @@ extension AppState {
         case .failed(let text, let g):
             guard g == generation else { return [] }
             message = text
-            computing = false
             comparing = false
-            loading = nil
-            return []
+            if loading != nil {
+                loading = nil
+                return []
+            }
+            // The settings have no result: an older one left on screen would
+            // be read as theirs, so it goes (its buffers to the worker).
+            computing = false
+            analysisFailure = text
+            let old = analysis?.quantized
+            analysis = nil
+            return old.map { [AppCommand.recycle($0)] } ?? []
         }
     }
 
@@ -76,6 +85,7 @@ extension AppState {
         generation += 1
         computing = true
         comparing = false
+        analysisFailure = nil
         var commands: [AppCommand] = []
         if tensor.count > AppState.keepWhileRecomputingLimit, let old = analysis {
             analysis = nil
@@ -130,6 +140,16 @@ extension AppState {
         return requestAnalysis()
     }
 
+    /// Why `<` / `>` changed nothing under the current settings.
+    func sizeHint(larger: Bool) -> String {
+        let rank = tensor?.shape.count ?? 2
+        if settings.granularityIsFixed { return "\(settings.scheme) always uses \(settings.granularity(rank: rank))" }
+        if settings.rule == .any && (settings.granularityKind == .tensor || settings.granularityKind == .channel) {
+            return "< and > size groups and blocks; c cycles the granularity to them"
+        }
+        return larger ? "largest size already" : "smallest size already"
+    }
+
     // MARK: Keys
 
     mutating func handleKey(_ key: Key) -> [AppCommand] {
@@ -171,9 +191,9 @@ extension AppState {
         case .character("c"):
             return change({ $0.cycleGranularity() }, otherwise: "\(settings.scheme) always uses \(settings.granularity(rank: rank))")
         case .character(">"), .character("."):
-            return change({ $0.changeSize(larger: true) }, otherwise: "largest size already")
+            return change({ $0.changeSize(larger: true) }, otherwise: sizeHint(larger: true))
         case .character("<"), .character(","):
-            return change({ $0.changeSize(larger: false) }, otherwise: "smallest size already")
+            return change({ $0.changeSize(larger: false) }, otherwise: sizeHint(larger: false))
         case .character("x"):
             let r = rank
             return change({ $0.cycleAxis(rank: r) }, otherwise: "a 1-D tensor has one axis")

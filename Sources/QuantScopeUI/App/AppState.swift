@@ -23,6 +23,9 @@ public struct AppState: Sendable {
     public var analysis: Analysis?
     /// True while an analysis for the current settings is being computed.
     public var computing = false
+    /// Why the current settings have no result (the engine refused them),
+    /// shown in every view until the settings change; nil otherwise.
+    public var analysisFailure: String?
     /// True while the Error view's comparisons are being computed.
     public var comparing = false
     /// Bumped on every request; results of older ones are dropped.

@@ -148,6 +148,9 @@ public struct QuantSettings: Equatable, Sendable {
         case .flattenedGroups:
             guard let new = step(QuantSettings.groupSizes, levelBlockSize, fallback: 2, { .group(size: $0) }) else { return false }
             levelBlockSize = new
+        case .any where granularityKind == .tensor || granularityKind == .channel:
+            // No size to change: a hidden group size would change and recompute the same result.
+            return false
         case .any where granularityKind == .block:
             guard let new = step(QuantSettings.blockSizes, blockSize, fallback: 2, { .block(rows: $0, columns: $0) }) else { return false }
             blockSize = new

@@ -82,28 +82,11 @@ enum HelpOverlay {
                 out.append(Line(text: Format.fit(keys + entry.action, width), heading: false))
                 continue
             }
-            for (i, piece) in wrap(entry.action, room).enumerated() {
+            for (i, piece) in Format.wrap(entry.action, room).enumerated() {
                 out.append(Line(text: (i == 0 ? keys : String(repeating: " ", count: indent)) + piece, heading: false))
             }
         }
         return out
-    }
-
-    /// Words of `text` in lines of at most `width` cells (a longer word is cut).
-    static func wrap(_ text: String, _ width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ").map(String.init) {
-            let candidate = current.isEmpty ? word : current + " " + word
-            if CellBuffer.width(of: candidate) <= width {
-                current = candidate
-            } else {
-                if !current.isEmpty { lines.append(current) }
-                current = CellBuffer.width(of: word) <= width ? word : Format.fit(word, width)
-            }
-        }
-        if !current.isEmpty || lines.isEmpty { lines.append(current) }
-        return lines
     }
 
     /// Sections one after another, a blank line between them.

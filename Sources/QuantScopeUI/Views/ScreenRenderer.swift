@@ -30,10 +30,10 @@ public enum ScreenRenderer {
             return
         }
         guard let context = ViewContext(state: state, theme: theme) else {
-            let text = state.loading != nil ? "decoding the tensor…"
-                : (state.tensor == nil ? "choose a tensor in the list and press Enter"
-                : (state.computing ? "quantizing…" : "no result for these settings" + (state.message.map { ": " + $0 } ?? "")))
-            buffer.put(Format.fit(text, inner.width), x: inner.x, y: inner.y, style: theme.muted)
+            let lines = placeholder(state, width: inner.width)
+            for (row, line) in lines.prefix(inner.height).enumerated() {
+                buffer.put(Format.fit(line, inner.width), x: inner.x, y: inner.y + row, style: row == 0 ? theme.muted : theme.bad)
+            }
             return
         }
         switch view {
@@ -48,6 +48,18 @@ public enum ScreenRenderer {
 }
 
 extension ScreenRenderer {
+    /// What a view says while it has no analysis to show: the first line in
+    /// muted text, and for settings the engine refused, its reason wrapped
+    /// to the view's width (the status bar's copy goes with the next key).
+    static func placeholder(_ state: AppState, width: Int) -> [String] {
+        if state.loading != nil { return ["decoding the tensor…"] }
+        guard state.tensor != nil else { return ["choose a tensor in the list and press Enter"] }
+        if state.computing { return ["quantizing…"] }
+        let spelling = state.settings.spelling(rank: state.tensor?.shape.count ?? 0)
+        guard let reason = state.analysisFailure else { return ["no result for \(spelling)"] }
+        return ["no result for \(spelling):"] + Format.wrap(reason, max(1, width))
+    }
+
     /// What every view says for a tensor with no elements (it has nothing to
     /// quantize, so no analysis will ever fill the view).
     static func emptyMessage(_ tensor: LoadedTensor) -> String {

@@ -64,4 +64,21 @@ public enum Format {
         }
         return out + "…"
     }
+
+    /// Words of `text` in lines of at most `width` cells (a longer word is cut).
+    public static func wrap(_ text: String, _ width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ").map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if CellBuffer.width(of: candidate) <= width {
+                current = candidate
+            } else {
+                if !current.isEmpty { lines.append(current) }
+                current = CellBuffer.width(of: word) <= width ? word : Format.fit(word, width)
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
 }
