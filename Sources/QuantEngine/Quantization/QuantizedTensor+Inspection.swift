@@ -87,26 +87,49 @@ extension QuantizedTensor {
         let unit = unitLevels
         let lowUnit = unit.count > 1 ? unit[0] - (unit[1] - unit[0]) / 2 : -Float.infinity
         let highUnit = unit.count > 1 ? unit[unit.count - 1] + (unit[unit.count - 1] - unit[unit.count - 2]) / 2 : Float.infinity
-        struct Part { var usage = [Int](repeating: 0, count: 256); var below = 0, above = 0; var worst: Float = -1; var index = -1 }
+        struct Part {
+            var usage = [Int](repeating: 0, count: 256)
+            var below = 0, above = 0
+            var worst: Float = -1
+            var index = -1
+
+            mutating func add(_ b: Int, _ a: Int, _ w: Float, _ i: Int) {
+                below += b
+                above += a
+                if w > worst { worst = w; index = i }
+            }
+        }
         let averageSegment = max(1, layout.count / max(layout.segmentCount, 1))
+        let kept = keepsDequantized
         let parts = x.withUnsafeBufferPointer { xs in
             dequantized.withUnsafeBufferPointer { ys in
                 codes.withUnsafeBufferPointer { cs in
                     Parallel.map(count: layout.segmentCount, minimumChunk: max(1, (1 << 16) / averageSegment)) { range -> Part in
                         var p = Part()
-                        p.usage.withUnsafeMutableBufferPointer { usage in
+                        var counts = [Int](repeating: 0, count: 256)
+                        counts.withUnsafeMutableBufferPointer { usage in
                             for s in range {
                                 let seg = layout.segment(s)
                                 // A negative scale (GGUF q4_0/q5_0 store d = max / −8) flips the ends.
                                 let a0 = map(lowUnit, group: seg.group), a1 = map(highUnit, group: seg.group)
-                                let (b, a, w, index) = QuantizedTensor.surveySegment(
-                                    xs, ys, cs, start: seg.start, count: seg.length,
-                                    low: min(a0, a1), high: max(a0, a1), usage: usage)
-                                p.below += b
-                                p.above += a
-                                if w > p.worst { p.worst = w; p.index = index }
+                                let (low, high) = (min(a0, a1), max(a0, a1))
+                                if kept {
+                                    let (b, a, w, index) = QuantizedTensor.surveySegment(
+                                        xs, ys, cs, start: seg.start, count: seg.length, low: low, high: high, usage: usage)
+                                    p.add(b, a, w, index)
+                                    continue
+                                }
+                                // x̂ read back from the codes, a piece at a time.
+                                forEachDequantizedChunk(in: seg.start..<(seg.start + seg.length)) { start, y in
+                                    let piece = start..<(start + y.count)
+                                    let (b, a, w, index) = QuantizedTensor.surveySegment(
+                                        UnsafeBufferPointer(rebasing: xs[piece]), y, UnsafeBufferPointer(rebasing: cs[piece]),
+                                        start: 0, count: y.count, low: low, high: high, usage: usage)
+                                    p.add(b, a, w, index < 0 ? index : start + index)
+                                }
                             }
                         }
+                        p.usage = counts
                         return p
                     }
                 }
@@ -170,7 +193,25 @@ extension QuantizedTensor {
     /// Mean squared error of each of `rows` equal runs of the flattened
     /// tensor (a [out, in] weight's output channels), over finite elements.
     public func rowMeanSquaredError(original x: [Float], rows: Int) -> [Double] {
-        ErrorMetrics.rowMeanSquaredError(x, dequantized, rows: rows)
+        if keepsDequantized || rows <= 0 || x.isEmpty { return ErrorMetrics.rowMeanSquaredError(x, dequantized, rows: rows) }
+        // x̂ read back a piece at a time; the same sums, in the same order.
+        let length = x.count / rows
+        guard length > 0 else { return [Double](repeating: 0, count: rows) }
+        return x.withUnsafeBufferPointer { xs in
+            Parallel.map(count: rows, minimumChunk: max(1, (1 << 16) / length)) { range -> [Double] in
+                range.map { r in
+                    var sum = 0.0, n = 0
+                    forEachDequantizedChunk(in: (r * length)..<((r + 1) * length)) { start, y in
+                        for k in 0..<y.count where xs[start + k].isFinite {
+                            let e = Double(xs[start + k]) - Double(y[k])
+                            sum += e * e
+                            n += 1
+                        }
+                    }
+                    return n > 0 ? sum / Double(n) : 0
+                }
+            }.flatMap { $0 }
+        }
     }
 
     /// Where group `g`'s range came from: the flat index of

@@ -18,6 +18,9 @@ public struct QuantizedTensor: Sendable {
     public var mins: [Float]?
     /// GGUF schemes: the exact block bytes llama.cpp writes.
     public var blockBytes: [UInt8]?
+    /// x̂ for every element, row-major; empty when the quantizer was asked
+    /// not to keep it. `dequantize(_:into:)` and `dequantizedValue(at:)`
+    /// answer either way, bit for bit the same.
     public var dequantized: [Float]
     public let metrics: ErrorMetrics
     /// Σ(x − x̂)² per group.

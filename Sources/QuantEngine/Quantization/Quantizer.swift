@@ -12,15 +12,19 @@ public enum Quantizer {
     ///   - previous: a result that is no longer needed; its code and value
     ///     buffers are reused when the sizes match, which saves the page
     ///     faults of fresh 100 MB allocations on every recompute.
+    ///   - keepingDequantized: false leaves `dequantized` empty: x̂ is computed
+    ///     and measured, then read back from the codes when asked
+    ///     (`dequantize(_:into:)`), which saves 4 bytes an element.
     /// - Throws: `QuantizationError` when the scheme cannot use the granularity
     ///   on this shape (a usage error).
     public static func quantize(_ tensor: Tensor, scheme: Scheme, granularity: Granularity? = nil,
                                 clip: Float = 1, token: WorkToken? = nil,
-                                recycling previous: consuming QuantizedTensor? = nil) throws(QuantizationError) -> QuantizedTensor {
+                                recycling previous: consuming QuantizedTensor? = nil,
+                                keepingDequantized: Bool = true) throws(QuantizationError) -> QuantizedTensor {
         let granularity = granularity ?? scheme.defaultGranularity
         try scheme.validate(granularity, shape: tensor.shape)
         let clip = clip > 0 && clip <= 1 ? clip : 1
-        var buffers = Buffers(recycling: consume previous, count: tensor.count)
+        var buffers = Buffers(recycling: consume previous, count: tensor.count, keepingValues: keepingDequantized)
         switch scheme {
         case .integer(let s):
             return try run(AffineCodec(scheme: s, clip: clip), tensor, scheme, granularity, clip, token, &buffers)
@@ -34,7 +38,7 @@ public enum Quantizer {
             return try run(LevelCodec.bnbFP4.with(clip: clip), tensor, scheme, granularity, clip, token, &buffers, flatten: true)
         case .gguf(let block):
             let layout = try GroupLayout(shape: tensor.shape, granularity: granularity)
-            return try GGUFBlockQuantizer.quantize(tensor, block: block, layout: layout, token: token)
+            return try GGUFBlockQuantizer.quantize(tensor, block: block, layout: layout, token: token, keepingDequantized: keepingDequantized)
         }
     }
 
@@ -55,7 +59,7 @@ public enum Quantizer {
         let output = tensor.values.withUnsafeBufferPointer { x in
             codes.withUnsafeMutableBufferPointer { c in
                 values.withUnsafeMutableBufferPointer { v in
-                    SegmentQuantizer(codec: codec, layout: layout, token: token).run(x, codes: c, values: v)
+                    SegmentQuantizer(codec: codec, layout: layout, token: token).run(x, codes: c, values: v.isEmpty && !x.isEmpty ? nil : v)
                 }
             }
         }
@@ -86,12 +90,14 @@ public enum Quantizer {
         private var codes: [UInt8]?
         private var values: [Float]?
         private let count: Int
+        private let keepingValues: Bool
 
-        init(recycling previous: consuming QuantizedTensor?, count: Int) {
+        init(recycling previous: consuming QuantizedTensor?, count: Int, keepingValues: Bool) {
             self.count = count
+            self.keepingValues = keepingValues
             var old = consume previous
             if old?.codes.count == count { codes = old?.codes }
-            if old?.dequantized.count == count { values = old?.dequantized }
+            if keepingValues && old?.dequantized.count == count { values = old?.dequantized }
             old = nil
         }
 
@@ -100,8 +106,10 @@ public enum Quantizer {
             return codes ?? [UInt8](unsafeUninitializedCapacity: count) { _, n in n = count }
         }
 
+        /// Empty when x̂ is not kept.
         mutating func takeValues() -> [Float] {
             defer { values = nil }
+            guard keepingValues else { return [] }
             return values ?? [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
         }
     }

@@ -96,7 +96,7 @@ public struct ViewContext {
 
     public var quantized: QuantizedTensor { analysis.quantized }
     /// x̂ of the cursor's element.
-    public var dequantized: Float { quantized.dequantized[index] }
+    public var dequantized: Float { quantized.dequantizedValue(at: index) }
     /// The cursor as (row, column) of the [shape[0], rest] picture.
     public var rowColumn: (row: Int, column: Int) {
         tensor.columns > 0 ? (index / tensor.columns, index % tensor.columns) : (0, 0)

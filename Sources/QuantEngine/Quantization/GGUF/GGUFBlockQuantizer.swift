@@ -17,14 +17,14 @@ enum GGUFBlockQuantizer {
     /// sub-block (`subBlockSize` values), so that x̂ = scale·(q − offset) + min.
     /// - Throws: `.cancelled` when `token` is cancelled part-way.
     static func quantize(_ tensor: Tensor, block: GGUFBlockScheme, layout: GroupLayout,
-                         token: WorkToken? = nil) throws(QuantizationError) -> QuantizedTensor {
+                         token: WorkToken? = nil, keepingDequantized: Bool = true) throws(QuantizationError) -> QuantizedTensor {
         let n = tensor.count, size = block.blockSize, sub = block.subBlockSize
         let blocks = n / size, groups = n / sub
         var bytes = [UInt8](repeating: 0, count: blocks * block.typeSize)
         var codes = [UInt8](repeating: 0, count: n)
         var scales = [Float](repeating: 0, count: groups)
         var mins = [Float](repeating: 0, count: block.hasMin ? groups : 0)
-        var values = [Float](repeating: 0, count: n)
+        var values = [Float](repeating: 0, count: keepingDequantized ? n : 0)
         token?.expect(n)
         tensor.values.withUnsafeBufferPointer { x in
             bytes.withUnsafeMutableBytes { out in
@@ -58,8 +58,10 @@ enum GGUFBlockQuantizer {
         }
         if token?.isCancelled == true { throw .cancelled }
         bytes.withUnsafeBytes { raw in
-            values.withUnsafeMutableBufferPointer { out in
-                GGMLBlockDecoding.decode(block.ggmlType, raw, count: n, into: out)
+            if keepingDequantized {
+                values.withUnsafeMutableBufferPointer { out in
+                    GGMLBlockDecoding.decode(block.ggmlType, raw, count: n, into: out)
+                }
             }
             scales.withUnsafeMutableBufferPointer { s in
                 mins.withUnsafeMutableBufferPointer { m in
@@ -77,24 +79,55 @@ enum GGUFBlockQuantizer {
                 }
             }
         }
-        let metrics = tensor.values.withUnsafeBufferPointer { x in
-            values.withUnsafeBufferPointer { y in ErrorMetrics.compare(x, y) }
-        }
         var groupSSE = [Double](repeating: 0, count: groups)
         var groupNonfinite = [Int](repeating: 0, count: groups)
-        for i in 0..<n {
-            let x = tensor.values[i]
-            if x.isFinite {
-                let e = Double(x) - Double(values[i])
-                groupSSE[i / sub] += e * e
-            } else {
-                groupNonfinite[i / sub] += 1
+        let metrics: ErrorMetrics
+        if keepingDequantized {
+            metrics = tensor.values.withUnsafeBufferPointer { x in
+                values.withUnsafeBufferPointer { y in ErrorMetrics.compare(x, y) }
             }
+            accumulateGroups(tensor.values, values, from: 0, sub: sub, &groupSSE, &groupNonfinite)
+        } else {
+            // x̂ a chunk of blocks at a time, measured and dropped.
+            var total = MetricsAccumulator()
+            let chunk = max(1, (1 << 16) / size) * size
+            var y = [Float](repeating: 0, count: min(chunk, n))
+            bytes.withUnsafeBytes { raw in
+                var start = 0
+                while start < n {
+                    let count = min(chunk, n - start)
+                    let part = UnsafeRawBufferPointer(rebasing: raw[(start / size * block.typeSize)...])
+                    y.withUnsafeMutableBufferPointer { GGMLBlockDecoding.decode(block.ggmlType, part, count: count, into: $0) }
+                    for k in 0..<count {
+                        let x = tensor.values[start + k]
+                        if x.isFinite { total.add(x, y[k]) } else { total.nonfinite += 1 }
+                    }
+                    accumulateGroups(tensor.values, y, from: start, count: count, sub: sub, &groupSSE, &groupNonfinite)
+                    start += count
+                }
+            }
+            metrics = total.metrics(elements: n)
         }
         return QuantizedTensor(scheme: .gguf(block), granularity: .group(size: sub), shape: tensor.shape, clip: 1,
                                codes: codes, scales: scales, zeroPoints: nil, mins: block.hasMin ? mins : nil,
                                blockBytes: bytes, dequantized: values, metrics: metrics,
                                groupSquaredError: groupSSE, groupNonfinite: groupNonfinite, layout: layout)
+    }
+
+    /// Adds Σ(x − x̂)² and the non-finite count of elements `from`… to their
+    /// sub-blocks, `y` holding x̂ of those elements from its index 0.
+    private static func accumulateGroups(_ x: [Float], _ y: [Float], from start: Int, count: Int? = nil, sub: Int,
+                                         _ sse: inout [Double], _ nonfinite: inout [Int]) {
+        let count = count ?? x.count
+        for k in 0..<count {
+            let i = start + k, v = x[i]
+            if v.isFinite {
+                let e = Double(v) - Double(y[k])
+                sse[i / sub] += e * e
+            } else {
+                nonfinite[i / sub] += 1
+            }
+        }
     }
 
     /// One block of 32 finite values.

@@ -33,15 +33,16 @@ struct SegmentQuantizer<Codec: ElementCodec> {
     /// Groups up to this many elements are quantized fused (range + encode).
     static var fusedGroupLimit: Int { 1 << 18 }
 
-    /// Quantizes `x` into `codes` (low byte of each code) and `values`.
+    /// Quantizes `x` into `codes` (low byte of each code) and, when given,
+    /// `values` (x̂); without them x̂ is computed, measured and dropped (the
+    /// explorer's large tensors, which read x̂ back from the codes).
     func run(_ x: UnsafeBufferPointer<Float>, codes: UnsafeMutableBufferPointer<UInt8>,
-             values: UnsafeMutableBufferPointer<Float>) -> Output {
-        precondition(x.count == layout.count && codes.count == x.count && values.count == x.count)
-        guard let base = x.baseAddress, let codeBase = codes.baseAddress, let valueBase = values.baseAddress,
-              layout.groupCount > 0 else {
+             values: UnsafeMutableBufferPointer<Float>?) -> Output {
+        precondition(x.count == layout.count && codes.count == x.count && (values == nil || values?.count == x.count))
+        guard let base = x.baseAddress, let codeBase = codes.baseAddress, layout.groupCount > 0 else {
             return Output(scales: [], zeroPoints: [], metrics: MetricsAccumulator(), groupSquaredError: [], groupNonfinite: [])
         }
-        let io = IO(x: base, codes: codeBase, values: valueBase)
+        let io = IO(x: base, codes: codeBase, values: values?.baseAddress)
         token?.expect(layout.count * (layout.segmentsAreGroups && layout.groupCount > 1 ? 1 : 2))
         if layout.segmentsAreGroups && layout.groupCount > 1 && layout.count / layout.groupCount <= Self.fusedGroupLimit {
             return runFused(io)
@@ -52,7 +53,8 @@ struct SegmentQuantizer<Codec: ElementCodec> {
     struct IO: @unchecked Sendable {
         let x: UnsafePointer<Float>
         let codes: UnsafeMutablePointer<UInt8>
-        let values: UnsafeMutablePointer<Float>
+        /// Nil: x̂ is not kept.
+        let values: UnsafeMutablePointer<Float>?
     }
 
     // MARK: Fused
@@ -239,7 +241,7 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         if wide { return encodeWide(io, start: start, count: count, p, into: &sums) }
         let width = FloatVector.scalarCount
         let runElements = 256
-        let x = io.x + start, codes = io.codes + start, values = io.values + start
+        let x = io.x + start, codes = io.codes + start, values = io.values.map { $0 + start }
         var pieceSquared = 0.0
         var i = 0
         var nonfinite = 0
@@ -264,12 +266,12 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                 yy += y * y
                 xy += v * y
                 UnsafeMutableRawPointer(codes + i).storeBytes(of: ByteVector(truncatingIfNeeded: c), as: ByteVector.self)
-                UnsafeMutableRawPointer(values + i).storeBytes(of: y, as: FloatVector.self)
+                if let values { UnsafeMutableRawPointer(values + i).storeBytes(of: y, as: FloatVector.self) }
                 if careful && any(bad) {
                     for lane in 0..<width where bad[lane] {
                         let (code, value) = codec.encodeNonFinite(x[i + lane], p)
                         codes[i + lane] = UInt8(truncatingIfNeeded: code)
-                        values[i + lane] = value
+                        values?[i + lane] = value
                         nonfinite += 1
                     }
                 }
@@ -299,11 +301,11 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                 let value = x[i + lane]
                 if value.isFinite {
                     codes[i + lane] = UInt8(truncatingIfNeeded: c[lane])
-                    values[i + lane] = y[lane]
+                    values?[i + lane] = y[lane]
                 } else {
                     let (code, dequantized) = codec.encodeNonFinite(value, p)
                     codes[i + lane] = UInt8(truncatingIfNeeded: code)
-                    values[i + lane] = dequantized
+                    values?[i + lane] = dequantized
                     nonfinite += 1
                 }
             }
@@ -316,12 +318,23 @@ struct SegmentQuantizer<Codec: ElementCodec> {
     /// The rare path for groups of huge or tiny values: encode as usual, then
     /// sum the errors in Float64 element by element.
     private func encodeWide(_ io: IO, start: Int, count: Int, _ p: Codec.Parameters, into sums: inout MetricsAccumulator) -> Double {
-        var scratch = MetricsAccumulator()
-        _ = encode(io, start: start, count: count, p, careful: true, wide: false, into: &scratch)
         var acc = MetricsAccumulator()
-        for i in start..<(start + count) {
-            let x = io.x[i]
-            if x.isFinite { acc.add(x, io.values[i]) } else { acc.nonfinite += 1 }
+        // x̂ goes through a small scratch when the caller keeps none.
+        let chunk = io.values == nil ? 4096 : count
+        let scratch = io.values == nil ? UnsafeMutablePointer<Float>.allocate(capacity: chunk) : nil
+        defer { scratch?.deallocate() }
+        var offset = 0
+        while offset < count {
+            let n = min(chunk, count - offset), first = start + offset
+            let values = io.values.map { $0 + first } ?? scratch!
+            var ignored = MetricsAccumulator()
+            _ = encode(IO(x: io.x + first, codes: io.codes + first, values: values), start: 0, count: n, p,
+                       careful: true, wide: false, into: &ignored)
+            for i in 0..<n {
+                let x = io.x[first + i]
+                if x.isFinite { acc.add(x, values[i]) } else { acc.nonfinite += 1 }
+            }
+            offset += n
         }
         sums.merge(acc)
         return acc.sumSquaredError
