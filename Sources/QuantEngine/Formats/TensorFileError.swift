@@ -12,6 +12,8 @@ public enum TensorFileError: Error, Equatable, CustomStringConvertible, Sendable
     case badOffsets(path: String, tensor: String, reason: String)
     case sizeMismatch(path: String, tensor: String, expected: Int, found: Int)
     case tensorNotFound(path: String, tensor: String, suggestion: String?)
+    /// A command needs a tensor and the file holds none.
+    case noTensors(path: String)
     case unsupportedDType(path: String, tensor: String, dtype: String)
     case refusedToOverwriteInput(path: String)
     case cannotWrite(path: String, reason: String)
@@ -20,7 +22,7 @@ public enum TensorFileError: Error, Equatable, CustomStringConvertible, Sendable
         switch self {
         case .cannotOpen(let p, _), .unsupportedFormat(let p), .truncated(let p, _, _, _), .headerTooLarge(let p, _, _),
              .invalidHeader(let p, _), .invalidTensor(let p, _, _), .unknownDType(let p, _, _), .duplicateName(let p, _),
-             .badOffsets(let p, _, _), .sizeMismatch(let p, _, _, _), .tensorNotFound(let p, _, _),
+             .badOffsets(let p, _, _), .sizeMismatch(let p, _, _, _), .tensorNotFound(let p, _, _), .noTensors(let p),
              .unsupportedDType(let p, _, _), .refusedToOverwriteInput(let p), .cannotWrite(let p, _):
             return p
         }
@@ -49,6 +51,7 @@ public enum TensorFileError: Error, Equatable, CustomStringConvertible, Sendable
         case .tensorNotFound(let p, let t, let suggestion):
             return "\(b(p)): no tensor named '\(b(t))'"
                 + (suggestion.map { " (did you mean '\(b($0))'? `quantscope inspect` lists them)" } ?? " (`quantscope inspect` lists them)")
+        case .noTensors(let p): return "\(b(p)): holds no tensors"
         case .unsupportedDType(let p, let t, let d): return "\(b(p)): tensor '\(b(t))': decoding \(b(d)) is not supported yet"
         case .refusedToOverwriteInput(let p): return "\(b(p)): refusing to write over the input file"
         case .cannotWrite(let p, let reason): return "\(b(p)): cannot write: \(r(reason))"
