@@ -171,6 +171,15 @@ zbuf = io.BytesIO()
 with zipfile.ZipFile(zbuf, "w", compression=zipfile.ZIP_STORED) as z:
     z.writestr("w.npy", good_npy[:-7])
 write("npz_member_truncated.npz", zbuf.getvalue(), "truncated")
+# Members longer than their npy header declares (docs/contract.md §9): one
+# byte more, deflated, and eight more, stored. numpy would ignore the excess.
+for name, method, extra in (("npz_member_longer.npz", zipfile.ZIP_DEFLATED, b"\x00"),
+                            ("npz_stored_member_longer.npz", zipfile.ZIP_STORED, b"\x00" * 8)):
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w", compression=method) as z:
+        z.writestr(zipfile.ZipInfo("w.npy", date_time=(1980, 1, 1, 0, 0, 0)), good_npy + extra, compress_type=method)
+    assert np.load(io.BytesIO(zbuf.getvalue()))["w"].shape == (2, 3)
+    write(name, zbuf.getvalue(), "member 'w.npy': " + str(len(good_npy) + len(extra)) + " bytes, longer than its header declares")
 
 # --- sharded index ----------------------------------------------------------
 

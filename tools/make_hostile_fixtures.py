@@ -9,9 +9,15 @@ Output: Tests/QuantEngineTests/Fixtures/hostile/ (relative to the repository roo
     npz_bomb.npz        one deflated member `w.npy`: a numpy-written float32
                         [4, 8] array followed by 128 MiB of zero bytes (a
                         128 KiB file whose member inflates 1000-fold; numpy
-                        reads only the array and ignores the rest)
-    npz_bomb.w.f32      np.load(npz_bomb.npz)["w"] as little-endian float32
-    npz_offsets.json    for npz_bomb.npz and ../npy/arrays.npz and
+                        reads only the array and ignores the rest; quantscope
+                        refuses it from the directory's size, docs/contract.md §9)
+    npz_lying_size.npz  the same with 64 MiB of zeros, and the member's size
+                        and CRC-32 in both the local header and the central
+                        directory rewritten to those of the npy header and
+                        data alone: only inflating shows the stream is longer
+                        (numpy's zipfile stops at the declared size, the CRC
+                        matches, and np.load accepts it; quantscope refuses it)
+    npz_offsets.json    for npz_bomb.npz, npz_lying_size.npz, ../npy/arrays.npz and
                         ../npy/arrays_compressed.npz: per member, the tensor
                         name, the compression method, and `offset`: the
                         absolute byte offset of the array data in the archive
@@ -19,7 +25,9 @@ Output: Tests/QuantEngineTests/Fixtures/hostile/ (relative to the repository roo
                         and extra lengths read from the local header itself,
                         + the npy header length numpy's reader stops at),
                         null for a deflated member; `data_end`: the npy header
-                        plus data length inside the member
+                        plus data length inside the member; `uncompressed_size`:
+                        the central directory's; `stream_size`: what the
+                        member's deflate stream inflates to (zlib)
     README.md           this summary
 
 Deterministic: zipfile stamps members with a fixed date here, so two runs
@@ -34,6 +42,7 @@ import io
 import json
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -50,21 +59,58 @@ OUT = FIXTURES / "hostile"
 PADDING = 128 << 20
 
 
-def write_bomb(path: Path) -> np.ndarray:
+def npy_bytes() -> bytes:
     array = (np.arange(32, dtype=np.float32).reshape(4, 8) * 0.25 - 3).astype(np.float32)
     npy = io.BytesIO()
     npformat.write_array(npy, array)
+    return npy.getvalue()
+
+
+def write_bomb(path: Path, padding: int) -> None:
+    """One deflated member: the npy bytes, then `padding` zero bytes."""
     member = zipfile.ZipInfo("w.npy", date_time=(1980, 1, 1, 0, 0, 0))
     member.compress_type = zipfile.ZIP_DEFLATED
     with zipfile.ZipFile(path, "w") as archive:
         with archive.open(member, "w", force_zip64=False) as out:
-            out.write(npy.getvalue())
+            out.write(npy_bytes())
             zeros = bytes(1 << 20)
-            for _ in range(PADDING >> 20):
+            for _ in range(padding >> 20):
                 out.write(zeros)
     loaded = np.load(path)["w"]
-    assert loaded.shape == (4, 8) and np.array_equal(loaded, array)
-    return loaded
+    assert loaded.shape == (4, 8)
+
+
+def write_lying_size(path: Path) -> None:
+    """A bomb whose zip records (local header and central directory) give
+    the size and CRC-32 of the npy bytes alone."""
+    write_bomb(path, 64 << 20)
+    npy = npy_bytes()
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        (info,) = archive.infolist()
+    local = info.header_offset
+    assert raw[local:local + 4] == b"PK\x03\x04" and not info.flag_bits & 0x08
+    central = raw.index(b"PK\x01\x02")
+    crc = zlib.crc32(npy)
+    struct.pack_into("<I", raw, local + 14, crc)
+    struct.pack_into("<I", raw, local + 22, len(npy))
+    struct.pack_into("<I", raw, central + 16, crc)
+    struct.pack_into("<I", raw, central + 24, len(npy))
+    path.write_bytes(bytes(raw))
+    # numpy reads the declared bytes, finds the CRC right, and accepts it.
+    assert np.load(path)["w"].tobytes() == np.load(io.BytesIO(npy)).tobytes()
+
+
+def stream_size(raw: bytes, data_start: int, compressed: int, method: int) -> int:
+    if method == zipfile.ZIP_STORED:
+        return compressed
+    inflater = zlib.decompressobj(-15)
+    total = 0
+    chunk = raw[data_start:data_start + compressed]
+    while chunk:
+        total += len(inflater.decompress(chunk, 1 << 24))
+        chunk = inflater.unconsumed_tail
+    return total + len(inflater.flush())
 
 
 def offsets(path: Path) -> list[dict]:
@@ -90,6 +136,7 @@ def offsets(path: Path) -> list[dict]:
                 "offset": data_start + header_length if stored else None,
                 "data_end": header_length + count * dtype.itemsize,
                 "uncompressed_size": info.file_size,
+                "stream_size": stream_size(raw, data_start, info.compress_size, info.compress_type),
             })
     return rows
 
@@ -97,12 +144,14 @@ def offsets(path: Path) -> list[dict]:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     bomb = OUT / "npz_bomb.npz"
-    values = write_bomb(bomb)
-    values.astype("<f4").tofile(OUT / "npz_bomb.w.f32")
+    write_bomb(bomb, PADDING)
+    lying = OUT / "npz_lying_size.npz"
+    write_lying_size(lying)
     table = {
         "numpy_version": np.__version__,
         "files": {
             "hostile/npz_bomb.npz": offsets(bomb),
+            "hostile/npz_lying_size.npz": offsets(lying),
             "npy/arrays.npz": offsets(FIXTURES / "npy" / "arrays.npz"),
             "npy/arrays_compressed.npz": offsets(FIXTURES / "npy" / "arrays_compressed.npz"),
         },

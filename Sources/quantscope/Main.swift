@@ -53,22 +53,3 @@ struct UsageError: Error, CustomStringConvertible {
     init(_ message: String) { self.message = message }
     var description: String { message }
 }
-
-/// Lets `quantscope bits -0.5 …` mean the value −0.5: ArgumentParser reads
-/// a leading '-' as an option, so negative numbers move behind `--`.
-enum NegativeNumberArguments {
-    static func rewrite(_ arguments: [String]) -> [String] {
-        guard arguments.first == "bits", !arguments.contains("--") else { return arguments }
-        var kept: [String] = []
-        var values: [String] = []
-        for argument in arguments {
-            if argument.count > 1, argument.hasPrefix("-"), !argument.hasPrefix("--"),
-               let next = argument.dropFirst().first, next.isNumber || next == "." || argument.lowercased().hasPrefix("-inf") || argument.lowercased().hasPrefix("-nan") {
-                values.append(argument)
-            } else {
-                kept.append(argument)
-            }
-        }
-        return values.isEmpty ? arguments : kept + ["--"] + values
-    }
-}

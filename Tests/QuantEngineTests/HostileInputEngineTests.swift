@@ -25,24 +25,58 @@ struct HostileInputEngineTests {
         #expect(MappingRegistry.path(containing: start + UInt(file.count)) == nil || file.count % 4096 != 0)
     }
 
-    /// tools/make_hostile_fixtures.py: one deflated member, a [4, 8] array
-    /// followed by 128 MiB of zeros. Only header + data are inflated.
-    @Test func anNPZBombInflatesOnlyHeaderAndData() throws {
+    /// The row tools/make_hostile_fixtures.py wrote for `file`'s member, from zipfile and zlib.
+    static func npzRow(_ file: String) throws -> [String: Any] {
         let offsets = try #require((try Fixtures.json("hostile/npz_offsets.json") as? [String: Any])?["files"] as? [String: Any])
-        let row = try #require((offsets["hostile/npz_bomb.npz"] as? [[String: Any]])?.first)
-        let checkpoint = try Checkpoint.open(Fixtures.url("hostile/npz_bomb.npz").path)
+        return try #require((offsets[file] as? [[String: Any]])?.first)
+    }
+
+    /// tools/make_hostile_fixtures.py: one deflated member, a [4, 8] array
+    /// followed by 128 MiB of zeros, which the zip directory declares. It
+    /// is refused from its header (docs/contract.md §9), and finding the
+    /// header inflated a chunk or two, not the member.
+    @Test func anNPZBombIsRefusedFromItsHeader() throws {
+        let row = try Self.npzRow("hostile/npz_bomb.npz")
+        let size = try #require(row["uncompressed_size"] as? Int)
+        let path = Fixtures.url("hostile/npz_bomb.npz").path
+        #expect(size > 100 << 20 && row["data_end"] as? Int == 256)
+        #expect(throws: TensorFileError.invalidMember(path: path, member: "w.npy",
+                                                      reason: "\(size) bytes, longer than its header declares (128 of npy header + 128 of data)")) {
+            try Checkpoint.open(path)
+        }
+        let file = try MappedFile(path: path)
+        let directory = try ZIPDirectory(file.bytes, path: path)
+        let member = try #require(directory.members.first)
+        let store = try NPZMember(archive: file, member: member, range: try directory.dataRange(of: member, in: file.bytes, path: path),
+                                  path: path, tensor: "w")
+        #expect(throws: TensorFileError.self) { try store.readHeader() }
+        #expect(store.headerBytesInflated > 0 && store.headerBytesInflated <= 2 * NPZMember.headerChunkSize,
+                "the header read inflated \(store.headerBytesInflated) bytes")
+    }
+
+    /// The same bomb with its zip records rewritten to the size and CRC-32 of
+    /// the npy bytes alone (numpy accepts it): opening succeeds, loading
+    /// refuses it after inflating at most a chunk past the declared size.
+    @Test func aStreamLongerThanItsDirectoryIsRefusedUnread() throws {
+        let row = try Self.npzRow("hostile/npz_lying_size.npz")
+        let declared = try #require(row["uncompressed_size"] as? Int)
+        let stream = try #require(row["stream_size"] as? Int)
+        #expect(declared == row["data_end"] as? Int && stream > 64 << 20)
+        let path = Fixtures.url("hostile/npz_lying_size.npz").path
+        let checkpoint = try Checkpoint.open(path)
         let info = try checkpoint.info(named: "w")
-        #expect(try checkpoint.load(info).values == (try Fixtures.f32("hostile/npz_bomb.w.f32")))
-        #expect(checkpoint.files[info.fileIndex].bytes.count == row["data_end"] as? Int, "inflated past the array")
-        // Finding the header inflated a chunk or two, not the 128 MiB member.
+        #expect(throws: TensorFileError.invalidMember(path: path, member: "w.npy",
+                                                      reason: "inflates past \(declared) bytes, longer than its header declares")) {
+            try checkpoint.load(info)
+        }
         let member = try #require(checkpoint.files[info.fileIndex] as? NPZMember)
-        #expect(member.headerBytesInflated > 0 && member.headerBytesInflated <= 2 * NPZMember.headerChunkSize,
-                "the header read inflated \(member.headerBytesInflated) bytes")
-        #expect((row["uncompressed_size"] as? Int ?? 0) > 100 << 20)
+        #expect(member.bytesInflated > declared && member.bytesInflated <= declared + 2 * NPZMember.chunkSize,
+                "inflated \(member.bytesInflated) of the stream's \(stream) bytes")
+        #expect(checkpoint.files[info.fileIndex].bytes.isEmpty)
     }
 
     /// Absolute offsets (stored) and none (deflated), against Python's zipfile.
-    @Test(arguments: ["npy/arrays.npz", "npy/arrays_compressed.npz", "hostile/npz_bomb.npz"])
+    @Test(arguments: ["npy/arrays.npz", "npy/arrays_compressed.npz", "hostile/npz_lying_size.npz"])
     func npzOffsetsAreAbsolute(_ file: String) throws {
         let offsets = try #require((try Fixtures.json("hostile/npz_offsets.json") as? [String: Any])?["files"] as? [String: Any])
         let rows = try #require(offsets[file] as? [[String: Any]])

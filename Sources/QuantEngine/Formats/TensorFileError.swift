@@ -7,11 +7,15 @@ public enum TensorFileError: Error, Equatable, CustomStringConvertible, Sendable
     case headerTooLarge(path: String, size: UInt64, limit: Int)
     case invalidHeader(path: String, reason: String)
     case invalidTensor(path: String, tensor: String, reason: String)
+    /// An archive member (an npz's `w.npy`) that is wrong as a whole.
+    case invalidMember(path: String, member: String, reason: String)
     case unknownDType(path: String, tensor: String, dtype: String)
     case duplicateName(path: String, tensor: String)
     case badOffsets(path: String, tensor: String, reason: String)
     case sizeMismatch(path: String, tensor: String, expected: Int, found: Int)
     case tensorNotFound(path: String, tensor: String, suggestion: String?)
+    /// A command needs a tensor and the file holds none.
+    case noTensors(path: String)
     case unsupportedDType(path: String, tensor: String, dtype: String)
     case refusedToOverwriteInput(path: String)
     case cannotWrite(path: String, reason: String)
@@ -19,8 +23,9 @@ public enum TensorFileError: Error, Equatable, CustomStringConvertible, Sendable
     public var path: String {
         switch self {
         case .cannotOpen(let p, _), .unsupportedFormat(let p), .truncated(let p, _, _, _), .headerTooLarge(let p, _, _),
-             .invalidHeader(let p, _), .invalidTensor(let p, _, _), .unknownDType(let p, _, _), .duplicateName(let p, _),
-             .badOffsets(let p, _, _), .sizeMismatch(let p, _, _, _), .tensorNotFound(let p, _, _),
+             .invalidHeader(let p, _), .invalidTensor(let p, _, _), .invalidMember(let p, _, _), .unknownDType(let p, _, _),
+             .duplicateName(let p, _),
+             .badOffsets(let p, _, _), .sizeMismatch(let p, _, _, _), .tensorNotFound(let p, _, _), .noTensors(let p),
              .unsupportedDType(let p, _, _), .refusedToOverwriteInput(let p), .cannotWrite(let p, _):
             return p
         }
@@ -41,6 +46,7 @@ public enum TensorFileError: Error, Equatable, CustomStringConvertible, Sendable
         case .headerTooLarge(let p, let size, let limit): return "\(b(p)): header length \(size) is larger than the \(limit)-byte limit"
         case .invalidHeader(let p, let reason): return "\(b(p)): invalid header: \(r(reason))"
         case .invalidTensor(let p, let t, let reason): return "\(b(p)): tensor '\(b(t))': \(r(reason))"
+        case .invalidMember(let p, let m, let reason): return "\(b(p)): member '\(b(m))': \(r(reason))"
         case .unknownDType(let p, let t, let d): return "\(b(p)): tensor '\(b(t))' has unknown dtype '\(b(d))'"
         case .duplicateName(let p, let t): return "\(b(p)): tensor name '\(b(t))' appears twice"
         case .badOffsets(let p, let t, let reason): return "\(b(p)): tensor '\(b(t))': bad data offsets: \(r(reason))"
@@ -49,6 +55,7 @@ public enum TensorFileError: Error, Equatable, CustomStringConvertible, Sendable
         case .tensorNotFound(let p, let t, let suggestion):
             return "\(b(p)): no tensor named '\(b(t))'"
                 + (suggestion.map { " (did you mean '\(b($0))'? `quantscope inspect` lists them)" } ?? " (`quantscope inspect` lists them)")
+        case .noTensors(let p): return "\(b(p)): holds no tensors"
         case .unsupportedDType(let p, let t, let d): return "\(b(p)): tensor '\(b(t))': decoding \(b(d)) is not supported yet"
         case .refusedToOverwriteInput(let p): return "\(b(p)): refusing to write over the input file"
         case .cannotWrite(let p, let reason): return "\(b(p)): cannot write: \(r(reason))"

@@ -28,7 +28,29 @@ public struct TensorInfo: Sendable, Equatable {
     /// reports it (docs/contract.md §7): `offset` for every format but npz;
     /// for an npz tensor its stored member's data start in the archive, and
     /// nil for a deflated member, whose data are nowhere in the file as such.
-    public var fileOffset: Int?
+    ///
+    /// Until a reader sets it, it follows `offset`, so a reader that fixes
+    /// `offset` after building the info (GGUF adds the data section's start)
+    /// cannot leave a stale copy behind.
+    public var fileOffset: Int? {
+        get {
+            switch placement {
+            case .atOffset: offset
+            case .absolute(let position): position
+            case .compressed: nil
+            }
+        }
+        set { placement = newValue.map(Placement.absolute) ?? .compressed }
+    }
+
+    /// Where `fileOffset` comes from.
+    private enum Placement: Sendable, Equatable {
+        case atOffset
+        case absolute(Int)
+        case compressed
+    }
+
+    private var placement = Placement.atOffset
 
     public init(name: String, dtype: String, storage: StoredType, shape: [Int], offset: Int, byteCount: Int,
                 fileIndex: Int = 0, ne: [Int]? = nil, order: Order = .rowMajor, bigEndian: Bool = false) {
@@ -42,7 +64,6 @@ public struct TensorInfo: Sendable, Equatable {
         self.ne = ne
         self.order = order
         self.bigEndian = bigEndian
-        self.fileOffset = offset
     }
 
     /// The number of elements (1 for a rank-0 tensor).

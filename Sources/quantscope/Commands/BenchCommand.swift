@@ -29,6 +29,15 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the matmul kernels (the quantizer section only).")
     var noKernels = false
 
+    /// `--decoders`, `--kernels-only` and `--no-kernels` each choose what
+    /// runs; more than one contradict each other (docs/contract.md §7).
+    func validate() throws {
+        let chosen = [("--decoders", decoders), ("--kernels-only", kernelsOnly), ("--no-kernels", noKernels)].filter(\.1).map(\.0)
+        guard chosen.count <= 1 else {
+            throw UsageError("\(chosen.joined(separator: " and ")) contradict each other; give at most one of --decoders, --kernels-only, --no-kernels")
+        }
+    }
+
     func run() throws {
         guard repeats >= 1 && repeats <= MatmulCommand.maxRepeats else {
             throw UsageError("--repeats must be between 1 and \(MatmulCommand.maxRepeats), got \(repeats)")

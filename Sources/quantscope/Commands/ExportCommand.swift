@@ -12,16 +12,14 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "The checkpoint file.")
     var file: String
 
-    @Option(name: .long, help: "The tensor's name.")
-    var tensor: String
+    @Option(name: .long, help: "The tensor's name (optional when the file holds one tensor).")
+    var tensor: String?
 
     @Option(name: .long, help: "The safetensors file to write.")
     var out: String
 
     func run() throws {
-        let checkpoint = try Checkpoint.openInput(file)
-        let info = try checkpoint.info(named: tensor)
-        let decoded = try checkpoint.load(info)
+        let (checkpoint, info, decoded) = try TensorChoice.load(file: file, tensor: tensor)
         try SafetensorsWriter.write([.float32(info.name, shape: info.shape, decoded.values)],
                                     metadata: [("source", checkpoint.path), ("source_dtype", info.dtype)],
                                     to: out, protecting: checkpoint.inputPaths)

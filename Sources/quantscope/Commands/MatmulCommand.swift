@@ -36,8 +36,8 @@ struct MatmulCommand: ParsableCommand {
     @Option(name: .long, help: "gaussian, outliers, or FILE:TENSOR.")
     var activations: String = "gaussian"
 
-    @Option(name: .long, help: "Group size along K for w4a16 and w4a8 (a multiple of 32).")
-    var groupSize: Int = 128
+    @Option(name: .long, help: "Group size along K for w4a16 and w4a8: a multiple of 32, at most the row rounded up to 32 (default: 128, or the whole row when it is shorter).")
+    var groupSize: Int?
 
     @Option(name: .long, help: "Seed of the generated activations.")
     var seed: UInt64 = 42
@@ -54,11 +54,16 @@ struct MatmulCommand: ParsableCommand {
     static let maxValues = 1 << 28
     /// The most timed runs `--repeats` takes.
     static let maxRepeats = 10_000
+    /// `--group-size` when none is given; a shorter row is one group, as
+    /// `group:G` longer than the row is (docs/contract.md §9).
+    static let defaultGroupSize = 128
 
     func run() throws {
-        guard groupSize > 0 && groupSize % 32 == 0 else { throw UsageError("--group-size must be a positive multiple of 32, got \(groupSize)") }
-        guard let kernel = MatmulKernel(parsing: scheme, groupSize: groupSize) else {
-            throw UsageError("unknown matmul scheme '\(scheme)' (use w8a8, w8a8-asym, w4a16, w4a8, fp8, q4_0 or q8_0)")
+        if let groupSize, groupSize <= 0 || groupSize % 32 != 0 {
+            throw UsageError("--group-size must be a positive multiple of 32, got \(groupSize)")
+        }
+        guard MatmulKernel(parsing: scheme) != nil else {
+            throw Self.unknownScheme(scheme)
         }
         guard tokens.map({ $0 >= 1 && $0 <= Self.maxTokens }) ?? true else {
             throw UsageError("--tokens must be between 1 and \(Self.maxTokens), got \(tokens ?? 0)")
@@ -73,13 +78,17 @@ struct MatmulCommand: ParsableCommand {
         }
         let (n, k) = (weight.shape[0], weight.shape[1])
         let paddedK = (k + 31) / 32 * 32
+        let group = groupSize ?? min(Self.defaultGroupSize, paddedK)
+        guard let kernel = MatmulKernel(parsing: scheme, groupSize: group) else {
+            throw Self.unknownScheme(scheme)
+        }
         let grouped: Bool
         switch kernel {
         case .w4a16, .w4a8: grouped = true
         default: grouped = false
         }
-        guard !grouped || groupSize <= paddedK else {
-            throw UsageError("--group-size \(groupSize) is longer than the weight's rows (\(k) inputs); use at most \(paddedK)")
+        guard !grouped || group <= paddedK else {
+            throw UsageError("--group-size \(group) is longer than the weight's rows (\(k) inputs); use at most \(paddedK)")
         }
         try Self.checkSize(tokens: tokens ?? 16, n: n, k: k)
         let (x, m, described) = try source.make(k: k, tokens: tokens, seed: seed)
@@ -102,6 +111,10 @@ struct MatmulCommand: ParsableCommand {
         let report = MatmulReport(tensor: info.name, dtype: info.dtype, kernel: kernel, activations: described, m: m, n: n, k: k,
                                   metrics: metrics, kernelMilliseconds: ms, f32Milliseconds: f32, repeats: repeats)
         print(json ? report.json.serialized() : report.table)
+    }
+
+    static func unknownScheme(_ text: String) -> UsageError {
+        UsageError("unknown matmul scheme '\(text)' (use w8a8, w8a8-asym, w4a16, w4a8, fp8, q4_0 or q8_0)")
     }
 
     /// Refuses a product whose activations or output would not fit in

@@ -37,19 +37,27 @@ struct QuantizeOptions: ParsableArguments {
     }
 }
 
-/// `FILE --tensor NAME`, where the name may be left out when the file holds one tensor.
+/// `FILE [--tensor NAME]` (docs/contract.md §7): the name may be left out
+/// when the file holds exactly one tensor; with several it is a usage error
+/// that says how many there are, and a file with none is a file problem.
 enum TensorChoice {
     static func load(file: String, tensor: String?) throws -> (Checkpoint, TensorInfo, Tensor) {
         let checkpoint = try Checkpoint.openInput(file)
-        let info: TensorInfo
-        if let tensor {
-            info = try checkpoint.info(named: tensor)
-        } else if checkpoint.tensors.count == 1 {
-            info = checkpoint.tensors[0]
-        } else {
-            throw UsageError("\(file) holds \(checkpoint.tensors.count) tensors; choose one with --tensor (`quantscope inspect \(file)` lists them)")
-        }
+        let info = try choose(in: checkpoint, file: file, tensor: tensor)
         return (checkpoint, info, try checkpoint.load(info))
+    }
+
+    /// The named tensor, or the only one.
+    /// - Throws: `TensorFileError` for a name the file lacks or a file with
+    ///   no tensors; `UsageError` when the name is left out and there are several.
+    static func choose(in checkpoint: Checkpoint, file: String, tensor: String?) throws -> TensorInfo {
+        if let tensor { return try checkpoint.info(named: tensor) }
+        switch checkpoint.tensors.count {
+        case 0: throw TensorFileError.noTensors(path: checkpoint.path)
+        case 1: return checkpoint.tensors[0]
+        case let count:
+            throw UsageError("\(file) holds \(count) tensors; choose one with --tensor NAME (`quantscope inspect \(file)` lists them)")
+        }
     }
 }
 

@@ -20,10 +20,13 @@ import Foundation
 ///   encrypted members, and a deflated member declaring more than deflate can
 ///   produce from its compressed size (1032:1) are errors, as are two members
 ///   giving the same tensor name.
-/// - An npy member may have bytes after its data, as in a `.npy` file. A
-///   deflated member is inflated only as far as its npy header says its
-///   data reach, so a small archive whose member inflates to gigabytes of
-///   padding costs no more memory than its array.
+/// - A member is exactly its npy header and data (docs/contract.md §9):
+///   one that the zip directory says is longer is refused when its header
+///   is read, before any of its data are inflated, and one whose deflate
+///   stream runs on past the declared size is refused when inflating gets
+///   there, so a small archive that inflates to gigabytes of padding is
+///   refused without inflating the padding. (A plain `.npy` file may have
+///   bytes after its data; `NPYReader` counts them.)
 public enum NPZReader {
     /// `PK\3\4`, the first local file header.
     public static let zipMagic: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
@@ -89,12 +92,11 @@ public enum NPZReader {
 /// a view of the mapped archive; a deflated one is inflated into memory on
 /// the first access to `bytes` (under a lock, once).
 ///
-/// Inflating stops where the npy data end (`readHeader` learns where), and
-/// never passes the directory's uncompressed size. A member that ends with
-/// its data — as numpy writes them — is inflated to the end of its stream,
-/// and its length and CRC-32 are checked against the central directory; a
-/// member with bytes after its data is read only up to them, so its CRC-32
-/// cannot be checked and is not.
+/// `readHeader` refuses a member whose directory size is not exactly its
+/// npy header and data. Inflating then stops at the first piece of output
+/// past that size (at most `chunkSize` bytes past it, never kept): a stream
+/// longer than its directory and header say is refused without being read
+/// to its end. A stream of the right length has its CRC-32 checked.
 ///
 /// `bytes` cannot throw: when inflating fails it is empty, so that
 /// `Checkpoint.load` reports the member (`archive.npz:w.npy`) as truncated,
@@ -102,6 +104,8 @@ public enum NPZReader {
 final class NPZMember: ByteStore, @unchecked Sendable {
     /// `archive.npz:w.npy`.
     let path: String
+    /// The archive as the user named it.
+    private let archivePath: String
     private let archive: MappedFile
     private let member: ZIPDirectory.Member
     /// The tensor's name as messages show it.
@@ -111,11 +115,12 @@ final class NPZMember: ByteStore, @unchecked Sendable {
     private var inflated: UnsafeMutableRawBufferPointer?
     private var attempted = false
     private var failureReason: TensorFileError?
-    /// Where the npy data end inside the member, once `readHeader` has run.
-    private var dataEnd: Int?
     /// How many bytes finding the npy header inflated (tests check that a
     /// bomb's header read stops at the header, not at the member's end).
     private(set) var headerBytesInflated = 0
+    /// How many bytes inflating the whole member produced, kept or not
+    /// (tests check that a stream longer than declared is not read to its end).
+    private(set) var bytesInflated = 0
 
     /// Chunk size for inflating a whole member.
     static let chunkSize = 1 << 16
@@ -130,6 +135,7 @@ final class NPZMember: ByteStore, @unchecked Sendable {
         self.tensor = tensor
         self.archive = archive
         self.member = member
+        self.archivePath = archivePath
         self.path = archivePath + ":" + member.displayName
         compressed = archive.slice(range)
         switch member.method {
@@ -183,14 +189,20 @@ final class NPZMember: ByteStore, @unchecked Sendable {
 
     /// Parses the npy header at the start of the member, inflating only as
     /// far as the header reaches.
+    /// - Throws: the header's errors (`.truncated` when the member is shorter
+    ///   than header and data), and `.invalidMember` when the directory says
+    ///   the member is longer (docs/contract.md §9).
     func readHeader() throws(TensorFileError) -> NPYHeader {
-        if member.method == 0 {
-            return try NPYHeader.parse(compressed, totalLength: member.uncompressedSize, path: path, tensor: tensor)
+        let header = member.method == 0
+            ? try NPYHeader.parse(compressed, totalLength: member.uncompressedSize, path: path, tensor: tensor)
+            : try readDeflatedHeader()
+        // `parse` has checked that header and data fit in the member, so this cannot overflow.
+        let declared = header.dataOffset + header.dataLength
+        guard member.uncompressedSize == declared else {
+            throw .invalidMember(path: archivePath, member: member.name,
+                                 reason: "\(member.uncompressedSize) bytes, longer than its header declares "
+                                     + "(\(header.dataOffset) of npy header + \(header.dataLength) of data)")
         }
-        let header = try readDeflatedHeader()
-        lock.lock()
-        dataEnd = header.dataOffset + header.dataLength
-        lock.unlock()
         return header
     }
 
@@ -218,58 +230,52 @@ final class NPZMember: ByteStore, @unchecked Sendable {
         }.get()
     }
 
-    /// Inflates the member up to the end of its npy data into a new buffer;
-    /// when that is the whole member, checks its length and CRC-32 too.
+    /// Inflates the member, which `readHeader` has found to be exactly its
+    /// npy header and data, into a new buffer, and checks its CRC-32.
     private func inflateAll() throws(TensorFileError) -> UnsafeMutableRawBufferPointer {
-        let declared = member.uncompressedSize
-        let size = min(dataEnd ?? declared, declared)
-        let whole = size == declared
+        let size = member.uncompressedSize
         guard let base = malloc(max(1, size)) else {
             throw .cannotOpen(path: path, reason: "cannot allocate \(size) bytes to inflate it")
         }
-        let buffer = UnsafeMutableRawBufferPointer(start: base, count: size)
         var written = 0
-        var overflowed = false
+        var longer = false
+        var produced = 0
         let crc: UInt32?
         do throws(ZIPDirectory.InflateFailure) {
-            crc = try ZIPDirectory.inflate(compressed, chunkSize: Self.chunkSize, computeCRC: whole) { piece in
-                guard whole || piece.count <= size - written else {
-                    // Past the data: the rest of the member is never inflated.
-                    let take = size - written
-                    if let source = piece.baseAddress, take > 0 { (base + written).copyMemory(from: source, byteCount: take) }
-                    written += take
-                    return false
-                }
+            crc = try ZIPDirectory.inflate(compressed, chunkSize: Self.chunkSize, computeCRC: true) { piece in
+                produced += piece.count
                 guard piece.count <= size - written else {
-                    overflowed = true
+                    longer = true
                     return false
                 }
                 if let source = piece.baseAddress, piece.count > 0 {
                     (base + written).copyMemory(from: source, byteCount: piece.count)
                 }
                 written += piece.count
-                return whole || written < size
+                return true
             }
         } catch {
+            bytesInflated = produced
             free(base)
             if error == .truncated {
                 throw .truncated(path: path, what: "the deflated member", needed: size, available: written)
             }
             throw .invalidHeader(path: path, reason: "the deflate stream is corrupt after \(written) bytes")
         }
-        guard !overflowed, written == size else {
+        bytesInflated = produced
+        guard !longer else {
             free(base)
-            throw .sizeMismatch(path: path, tensor: tensor, expected: size, found: overflowed ? written + 1 : written)
+            throw .invalidMember(path: archivePath, member: member.name,
+                                 reason: "inflates past \(size) bytes, longer than its header declares")
         }
-        guard whole else { return buffer }
-        guard let crc else {
+        guard let crc, written == size else {
             free(base)
-            throw .sizeMismatch(path: path, tensor: tensor, expected: size, found: written)
+            throw .truncated(path: path, what: "the deflated member", needed: size, available: written)
         }
         guard crc == member.crc32 else {
             free(base)
             throw .invalidHeader(path: path, reason: String(format: "CRC-32 0x%08x does not match the directory's 0x%08x", crc, member.crc32))
         }
-        return buffer
+        return UnsafeMutableRawBufferPointer(start: base, count: size)
     }
 }
