@@ -199,7 +199,9 @@ extension QuantizedTensor {
 
 extension ErrorMetrics {
     /// Mean squared error of each of `rows` equal runs of two buffers, over
-    /// finite originals (0 for a run with none).
+    /// finite originals (0 for a run with none); +∞ for a run where a finite
+    /// original's approximation is ±Inf or NaN (docs/contract.md §6), so such
+    /// rows sort first and are never a NaN.
     public static func rowMeanSquaredError(_ x: [Float], _ y: [Float], rows: Int) -> [Double] {
         precondition(x.count == y.count)
         guard rows > 0, !x.isEmpty else { return [] }
@@ -211,6 +213,7 @@ extension ErrorMetrics {
                     range.map { r in
                         var sum = 0.0, n = 0
                         for i in (r * rowLength)..<((r + 1) * rowLength) where xs[i].isFinite {
+                            guard ys[i].isFinite else { return .infinity }
                             let e = Double(xs[i]) - Double(ys[i])
                             sum += e * e
                             n += 1
