@@ -65,4 +65,22 @@ import Testing
         let text = ScreenRenderer.render(s, theme: .monochrome).text
         #expect(text.contains("min — max — mean — std — · non-finite 32"), "\(text)")
     }
+
+    /// Every view, the cursor on a finite block and on an overflowed one: the
+    /// Mapping view's axis once trapped on the NaN levels (inf · 0) of the latter.
+    @Test func everyViewDrawsTheOverflowedWeight() throws {
+        var s = try TestStates.state(try Self.hugeWeight(), settings: Self.q4_0, comparisons: true)
+        s.matmul = try MatmulAnalyzer.analyze(MatmulRequest(weight: try #require(s.tensor), choice: .gaussian))
+        for view in ViewKind.allCases {
+            for cursor in [5, 7 * 64 + 40] {
+                s.view = view
+                s.cursor = cursor
+                let text = ScreenRenderer.render(s, theme: .monochrome).text
+                #expect(text.contains(view.title), "\(view) at \(cursor) drew nothing")
+                if view == .mapping && cursor > 64 {
+                    #expect(text.contains("not finite (the scale overflowed)"), "\(text)")
+                }
+            }
+        }
+    }
 }

@@ -2,8 +2,10 @@
 /// group can represent, how many codes are used, what was clipped, and how
 /// the error spreads over rows.
 extension QuantizedTensor {
-    /// Every value group `g` can dequantize to, ascending and without repeats:
-    /// the quantization grid drawn over a histogram.
+    /// Every finite value group `g` can dequantize to, ascending and without
+    /// repeats: the quantization grid drawn over a histogram. A GGUF d that
+    /// overflowed Float16 (docs/contract.md §4) gives ±Inf and NaN levels
+    /// (inf · 0), which no axis can place and which do not sort: left out.
     public func levels(group g: Int) -> [Float] {
         guard g >= 0 && g < scales.count else { return [] }
         let s = scales[g]
@@ -31,7 +33,7 @@ extension QuantizedTensor {
             }
         }
         var unique: [Float] = []
-        for v in values.sorted() where unique.last != v { unique.append(v == 0 ? 0 : v) }
+        for v in values.filter(\.isFinite).sorted() where unique.last != v { unique.append(v == 0 ? 0 : v) }
         return unique
     }
 
