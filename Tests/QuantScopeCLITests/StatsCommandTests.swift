@@ -6,7 +6,7 @@ import Testing
 /// reference fixtures, and the exact JSON keys docs/contract.md §7 lists.
 @Suite struct StatsCommandTests {
     static let statsKeys: Set<String> = [
-        "tensor", "shape", "dtype", "scheme", "granularity", "groups", "elements", "nonfinite", "mse", "rmse",
+        "tensor", "shape", "dtype", "scheme", "granularity", "groups", "elements", "nonfinite", "nonfinite_output", "mse", "rmse",
         "mae", "max_abs_err", "sqnr_db", "cosine", "scales", "zero_points", "elapsed_ms",
     ]
 

@@ -1,5 +1,11 @@
 /// Counts of values in equal-width bins over a range, with what fell
 /// outside it kept apart (the clipped mass at both ends).
+///
+/// Never traps on what it is given: ±Inf and NaN values are counted in
+/// `nonfinite`, and a range bound that is ±Inf is replaced by the largest
+/// finite Float32 of its sign (a range is built from finite values; an
+/// error range from a GGUF block whose d overflowed is the case that made
+/// `Int((v − lower) · 0)` trap, docs/contract.md §4).
 public struct Histogram: Sendable, Equatable {
     public var lower: Float
     public var upper: Float
@@ -19,10 +25,10 @@ public struct Histogram: Sendable, Equatable {
 
     /// The bin `value` falls in (nil outside the range). The last bin is closed.
     public func bin(of value: Float) -> Int? {
-        guard value >= lower && value <= upper else { return nil }
-        guard upper > lower else { return 0 }
-        let i = Int((Double(value) - Double(lower)) / binWidth)
-        return Swift.min(i, counts.count - 1)
+        guard value.isFinite, value >= lower && value <= upper else { return nil }
+        let position = (Double(value) - Double(lower)) / binWidth
+        guard upper > lower, position.isFinite else { return 0 }
+        return Swift.min(Int(position), counts.count - 1)
     }
 
     /// The left edge of bin `i`.
@@ -38,6 +44,28 @@ public struct Histogram: Sendable, Equatable {
             bounds = summary.min...summary.max
         }
         self.init(source: Values(values: values), bins: bins, range: bounds)
+    }
+
+    /// A range ±`largest` for an error histogram: `largest` is the largest
+    /// finite |error|; NaN, zero or tiny give ±1e-30, huge or +Inf the largest
+    /// finite Float32.
+    public static func symmetricRange(_ largest: Double) -> ClosedRange<Float> {
+        let m = largest.isNaN ? 1e-30 : Swift.min(Swift.max(largest, 1e-30), Double(Float.greatestFiniteMagnitude))
+        let bound = Float(m)
+        return -bound...bound
+    }
+
+    /// The largest |x − y| over elements where both and their Float32
+    /// difference are finite (0 when there is none): what an error
+    /// histogram's range must cover.
+    public static func largestFiniteDifference(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>) -> Float {
+        precondition(x.count == y.count)
+        var largest: Float = 0
+        for i in x.indices {
+            let d = abs(x[i] - y[i])
+            if d.isFinite && d > largest { largest = d }
+        }
+        return largest
     }
 
     /// Bins the differences x − y (an error histogram) without storing them.
@@ -77,7 +105,7 @@ public struct Histogram: Sendable, Equatable {
     private init<S: Source>(source: S, bins: Int, range bounds: ClosedRange<Float>) {
         precondition(bins >= 1)
         let n = source.count
-        let lo = bounds.lowerBound, hi = bounds.upperBound
+        let lo = Self.finite(bounds.lowerBound), hi = Self.finite(bounds.upperBound)
         let scale = hi > lo ? Double(bins) / (Double(hi) - Double(lo)) : 0
         let parts = Parallel.map(count: n, minimumChunk: 1 << 16) { range -> CountingPart in
             var p = CountingPart(counts: [Int](repeating: 0, count: bins))
@@ -119,6 +147,12 @@ public struct Histogram: Sendable, Equatable {
         }
         observedMin = seenLow.isFinite ? seenLow : 0
         observedMax = seenHigh.isFinite ? seenHigh : 0
+    }
+
+    /// ±Inf as the largest finite Float32 of its sign (NaN, which a checked
+    /// `ClosedRange` cannot hold, as 0).
+    private static func finite(_ bound: Float) -> Float {
+        bound.isNaN ? 0 : Swift.min(Swift.max(bound, -.greatestFiniteMagnitude), .greatestFiniteMagnitude)
     }
 
     /// Re-bins into `bins` equal bins over the same range, spreading each

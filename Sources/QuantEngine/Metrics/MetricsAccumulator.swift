@@ -4,6 +4,8 @@ import Foundation
 public struct MetricsAccumulator: Sendable, Equatable {
     public var finite = 0
     public var nonfinite = 0
+    /// Finite originals whose approximation is ±Inf or NaN; they add nothing to the sums.
+    public var nonfiniteOutput = 0
     public var sumSquaredError = 0.0
     public var sumAbsError = 0.0
     public var maxAbsError = 0.0
@@ -50,12 +52,17 @@ public struct MetricsAccumulator: Sendable, Equatable {
         p = Partial()
     }
 
-    /// Adds one finite original and its approximation, in Float64.
+    /// Adds one finite original and its approximation, in Float64; an
+    /// approximation that is ±Inf or NaN is only counted.
     @inline(__always)
     public mutating func add(_ x: Float, _ approx: Float) {
+        finite += 1
+        guard approx.isFinite else {
+            nonfiniteOutput += 1
+            return
+        }
         let xd = Double(x), ad = Double(approx)
         let e = xd - ad
-        finite += 1
         sumSquaredError += e * e
         sumAbsError += abs(e)
         maxAbsError = max(maxAbsError, abs(e))
@@ -67,6 +74,7 @@ public struct MetricsAccumulator: Sendable, Equatable {
     public mutating func merge(_ other: MetricsAccumulator) {
         finite += other.finite
         nonfinite += other.nonfinite
+        nonfiniteOutput += other.nonfiniteOutput
         sumSquaredError += other.sumSquaredError
         sumAbsError += other.sumAbsError
         maxAbsError = max(maxAbsError, other.maxAbsError)
@@ -76,7 +84,17 @@ public struct MetricsAccumulator: Sendable, Equatable {
     }
 
     /// The docs/contract.md §6 metrics; `elements` counts every element, finite or not.
+    ///
+    /// The SIMD runs (`Partial`) do not count non-finite approximations: the
+    /// codecs that use them give a finite x̂ for every finite x below 2^50
+    /// (their scale is finite by the degenerate-group rule of §1), and larger
+    /// groups take the Float64 `add` path, which does count them.
     public func metrics(elements: Int) -> ErrorMetrics {
+        guard nonfiniteOutput == 0 else {
+            return ErrorMetrics(elements: elements, nonfinite: nonfinite, nonfiniteOutput: nonfiniteOutput,
+                                mse: .nan, mae: .nan, maxAbsError: .nan, sqnrDecibels: .nan, cosine: nil,
+                                signalEnergy: sumSquares, errorEnergy: .nan)
+        }
         guard finite > 0 else {
             var empty = ErrorMetrics.empty
             empty.elements = elements
@@ -94,7 +112,7 @@ public struct MetricsAccumulator: Sendable, Equatable {
         } else {
             cosine = sumProducts / (sumSquares.squareRoot() * sumSquaresApprox.squareRoot())
         }
-        return ErrorMetrics(elements: elements, nonfinite: nonfinite, mse: sumSquaredError / n, mae: sumAbsError / n,
+        return ErrorMetrics(elements: elements, nonfinite: nonfinite, nonfiniteOutput: 0, mse: sumSquaredError / n, mae: sumAbsError / n,
                             maxAbsError: maxAbsError, sqnrDecibels: sqnr, cosine: cosine,
                             signalEnergy: sumSquares, errorEnergy: sumSquaredError)
     }

@@ -23,6 +23,10 @@ public struct TensorSummary: Sendable, Equatable {
 
     public var absmax: Float { Swift.max(-min, max) }
 
+    /// Whether any value is finite; when none is, min, max, mean and std
+    /// are placeholders (0) that views and the CLI show as "—".
+    public var hasFiniteValues: Bool { count > nonfinite }
+
     /// Values per block: two passes over one block stay in L1.
     static let blockLength = 4096
 

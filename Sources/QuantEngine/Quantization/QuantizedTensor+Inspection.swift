@@ -2,8 +2,10 @@
 /// group can represent, how many codes are used, what was clipped, and how
 /// the error spreads over rows.
 extension QuantizedTensor {
-    /// Every value group `g` can dequantize to, ascending and without repeats:
-    /// the quantization grid drawn over a histogram.
+    /// Every finite value group `g` can dequantize to, ascending and without
+    /// repeats: the quantization grid drawn over a histogram. A GGUF d that
+    /// overflowed Float16 (docs/contract.md §4) gives ±Inf and NaN levels
+    /// (inf · 0), which no axis can place and which do not sort: left out.
     public func levels(group g: Int) -> [Float] {
         guard g >= 0 && g < scales.count else { return [] }
         let s = scales[g]
@@ -31,7 +33,7 @@ extension QuantizedTensor {
             }
         }
         var unique: [Float] = []
-        for v in values.sorted() where unique.last != v { unique.append(v == 0 ? 0 : v) }
+        for v in values.filter(\.isFinite).sorted() where unique.last != v { unique.append(v == 0 ? 0 : v) }
         return unique
     }
 
@@ -200,14 +202,16 @@ extension QuantizedTensor {
         return x.withUnsafeBufferPointer { xs in
             Parallel.map(count: rows, minimumChunk: max(1, (1 << 16) / length)) { range -> [Double] in
                 range.map { r in
-                    var sum = 0.0, n = 0
+                    var sum = 0.0, n = 0, overflowed = false
                     forEachDequantizedChunk(in: (r * length)..<((r + 1) * length)) { start, y in
                         for k in 0..<y.count where xs[start + k].isFinite {
+                            if !y[k].isFinite { overflowed = true }
                             let e = Double(xs[start + k]) - Double(y[k])
                             sum += e * e
                             n += 1
                         }
                     }
+                    if overflowed { return .infinity }
                     return n > 0 ? sum / Double(n) : 0
                 }
             }.flatMap { $0 }
@@ -240,7 +244,9 @@ extension QuantizedTensor {
 
 extension ErrorMetrics {
     /// Mean squared error of each of `rows` equal runs of two buffers, over
-    /// finite originals (0 for a run with none).
+    /// finite originals (0 for a run with none); +∞ for a run where a finite
+    /// original's approximation is ±Inf or NaN (docs/contract.md §6), so such
+    /// rows sort first and are never a NaN.
     public static func rowMeanSquaredError(_ x: [Float], _ y: [Float], rows: Int) -> [Double] {
         precondition(x.count == y.count)
         guard rows > 0, !x.isEmpty else { return [] }
@@ -252,6 +258,7 @@ extension ErrorMetrics {
                     range.map { r in
                         var sum = 0.0, n = 0
                         for i in (r * rowLength)..<((r + 1) * rowLength) where xs[i].isFinite {
+                            guard ys[i].isFinite else { return .infinity }
                             let e = Double(xs[i]) - Double(ys[i])
                             sum += e * e
                             n += 1

@@ -41,13 +41,15 @@ public struct QuantizedTensor: Sendable {
     /// √(mean over elements of (error / S)²): the error in units of each
     /// group's scale. For integer schemes S is the grid step, and uniform
     /// rounding gives 1/√12 ≈ 0.289 when nothing clips; for float, NF4 and
-    /// MX schemes S is not a step, so the number is relative only.
-    public var rmseOverScale: Double {
+    /// MX schemes S is not a step, so the number is relative only. Nil when
+    /// the error is not finite (`metrics.isFinite`, docs/contract.md §6).
+    public var rmseOverScale: Double? {
+        guard metrics.isFinite else { return nil }
         guard metrics.elements - metrics.nonfinite > 0, scales.count == groupSquaredError.count else { return 0 }
         var sum = 0.0
         for g in scales.indices {
             let s = Double(scales[g])
-            if s > 0 { sum += groupSquaredError[g] / (s * s) }
+            if s > 0 && s.isFinite { sum += groupSquaredError[g] / (s * s) }
         }
         return (sum / Double(metrics.elements - metrics.nonfinite)).squareRoot()
     }

@@ -7,7 +7,8 @@ public struct Analysis: Sendable {
     public struct Comparison: Sendable {
         public var label: String
         public var metrics: ErrorMetrics
-        public var rmseOverScale: Double
+        /// Nil when the error is not finite (docs/contract.md §6).
+        public var rmseOverScale: Double?
         /// Mean squared error of each row (output channel).
         public var rowError: [Double]
     }

@@ -30,8 +30,19 @@ public enum Analyzer {
     /// comparisons with other granularities.
     public static func details(_ request: AnalysisRequest, of analysis: Analysis, token: WorkToken? = nil) throws(QuantizationError) -> Analysis.Details {
         let x = request.tensor.tensor, q = analysis.quantized
-        let errorRange = Float(max(q.metrics.maxAbsError, 1e-30))
-        let histogram = errorHistogram(x.values, q, range: -errorRange...errorRange)
+        // maxAbsError is NaN when some x̂ is not finite: then the range comes
+        // from the finite errors, and the others are counted apart.
+        var largest = q.metrics.maxAbsError
+        if !q.metrics.isFinite {
+            var finiteLargest: Float = 0
+            x.values.withUnsafeBufferPointer { xs in
+                q.forEachDequantizedChunk { start, y in
+                    finiteLargest = max(finiteLargest, Histogram.largestFiniteDifference(UnsafeBufferPointer(rebasing: xs[start..<(start + y.count)]), y))
+                }
+            }
+            largest = Double(finiteLargest)
+        }
+        let histogram = errorHistogram(x.values, q, range: Histogram.symmetricRange(largest))
         let rowError = q.rowMeanSquaredError(original: x.values, rows: request.tensor.rows)
         if token?.isCancelled == true { throw .cancelled }
         return Analysis.Details(errorHistogram: histogram, rowError: rowError, comparisons: try comparisons(request, token: token))

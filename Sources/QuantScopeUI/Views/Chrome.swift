@@ -44,7 +44,9 @@ enum Chrome {
             return
         }
         let s = t.summary
-        let text = " \(Format.shape(t.shape)) \(t.info.dtype) · \(Format.grouped(t.count)) parameters · min \(Format.number(s.min)) max \(Format.number(s.max)) mean \(Format.number(s.mean)) std \(Format.number(s.std)) · non-finite \(Format.grouped(s.nonfinite))"
+        // No finite value: the figures are placeholders, shown as "—".
+        func figure(_ v: Double) -> String { s.hasFiniteValues ? Format.number(v) : "—" }
+        let text = " \(Format.shape(t.shape)) \(t.info.dtype) · \(Format.grouped(t.count)) parameters · min \(figure(Double(s.min))) max \(figure(Double(s.max))) mean \(figure(s.mean)) std \(figure(s.std)) · non-finite \(Format.grouped(s.nonfinite))"
         buffer.put(Format.fit(text, rect.width), x: rect.x, y: rect.y, style: s.nonfinite > 0 ? theme.warning : theme.text)
     }
 

@@ -19,7 +19,10 @@ extension ErrorView {
         var sqnr: Double
         var maxError: Double
         var cosine: Double?
-        var rmseOverScale: Double
+        /// Nil when the error is not finite.
+        var rmseOverScale: Double?
+        /// Finite x whose x̂ is ±Inf or NaN: the row's figures are not numbers then.
+        var nonfiniteOutput: Int
         /// Whether 1/√12 is the ideal RMSE/S (grids with an even step S).
         var evenGrid: Bool
     }
@@ -36,7 +39,8 @@ extension ErrorView {
     static func currentRow(_ c: ViewContext) -> TableRow {
         let m = c.quantized.metrics
         return TableRow(label: currentLabel(c), mse: m.mse, sqnr: m.sqnrDecibels, maxError: m.maxAbsError, cosine: m.cosine,
-                        rmseOverScale: c.quantized.rmseOverScale, evenGrid: hasEvenGrid(c.quantized.scheme))
+                        rmseOverScale: c.quantized.rmseOverScale, nonfiniteOutput: m.nonfiniteOutput,
+                        evenGrid: hasEvenGrid(c.quantized.scheme))
     }
 
     /// The comparisons as table rows (nil while they are being computed).
@@ -46,7 +50,8 @@ extension ErrorView {
                 let m = comparison.metrics
                 let scheme = comparison.label.split(separator: " ").first.flatMap { try? Scheme(parsing: String($0)) }
                 return TableRow(label: comparison.label, mse: m.mse, sqnr: m.sqnrDecibels, maxError: m.maxAbsError, cosine: m.cosine,
-                                rmseOverScale: comparison.rmseOverScale, evenGrid: scheme.map(hasEvenGrid) ?? false)
+                                rmseOverScale: comparison.rmseOverScale, nonfiniteOutput: m.nonfiniteOutput,
+                                evenGrid: scheme.map(hasEvenGrid) ?? false)
             }
         }
     }
@@ -79,8 +84,12 @@ extension ErrorView {
             return Format.fit(text, rect.width)
         }
         func cells(_ row: TableRow) -> [String] {
-            [sci(row.mse), decimals(row.sqnr, 2), sci(row.maxError), row.cosine.map { decimals($0, 6) } ?? "—",
-             decimals(row.rmseOverScale, 3), row.evenGrid ? decimals(row.rmseOverScale / idealRMSEOverScale, 2) + "×" : "—"]
+            // docs/contract.md §6: an error with ±Inf/NaN in it has no size.
+            guard row.nonfiniteOutput == 0, let rmseOverScale = row.rmseOverScale else {
+                return ["not finite", "—", "—", "—", "—", "—"]
+            }
+            return [sci(row.mse), decimals(row.sqnr, 2), sci(row.maxError), row.cosine.map { decimals($0, 6) } ?? "—",
+                    decimals(rmseOverScale, 3), row.evenGrid ? decimals(rmseOverScale / idealRMSEOverScale, 2) + "×" : "—"]
         }
         var y = rect.y
         func put(_ text: String, _ style: Style) {
@@ -116,9 +125,17 @@ extension ErrorView {
             let isCurrent = row.label == current
             put(line(isCurrent ? " ▶" : "", row.label, cells(row)), isCurrent ? theme.accent : theme.text)
         }
+        if !c.quantized.metrics.isFinite, y < rect.maxY {
+            put(Format.fit(notFiniteNote(c.quantized.metrics), rect.width), theme.warning)
+        }
         if rect.maxY - y >= 2 {
             put(Format.fit("RMSE/S is the error in units of the step S: rounding values spread over many steps", rect.width), theme.muted)
             put(Format.fit("gives 1/√12 ≈ 0.289 (1.00×); above means clipping, below that many sit on a level.", rect.width), theme.muted)
         }
+    }
+
+    /// What the table says instead of figures when some x̂ is not finite.
+    static func notFiniteNote(_ m: ErrorMetrics) -> String {
+        "not finite: \(Format.grouped(m.nonfiniteOutput)) of \(Format.grouped(m.finite)) dequantized values are ±inf/NaN (a scale overflowed)"
     }
 }

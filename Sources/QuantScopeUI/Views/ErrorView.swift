@@ -27,7 +27,8 @@ enum ErrorView {
     static func render(_ c: ViewContext, _ box: Rect, _ buffer: inout CellBuffer) {
         let rect = box.inset(left: 1, right: 1)
         guard rect.width >= 30, rect.height >= 3 else {
-            buffer.put(Format.fit("MSE \(sig(c.quantized.metrics.mse))", rect.width), x: rect.x, y: rect.y, style: c.theme.text)
+            let m = c.quantized.metrics
+            buffer.put(Format.fit(m.isFinite ? "MSE \(sig(m.mse))" : "MSE not finite", rect.width), x: rect.x, y: rect.y, style: c.theme.text)
             return
         }
         let series = rect.height >= 30 ? max(2, chartSeries(c, room: 3)?.count ?? 2) : 2
@@ -104,8 +105,13 @@ enum ErrorView {
             buffer.put(Format.fit("error per row: a 1-D tensor is a single row (channel)", rect.width), x: rect.x, y: rect.y, style: theme.muted)
             return
         }
-        let top = series.reduce(0.0) { max($0, $1.rowError.max() ?? 0) }
-        let title = "MSE of each row (output channel), one shared scale: a full bar is \(sci(top, 2))"
+        // Rows whose x̂ holds ±Inf/NaN have an infinite MSE (drawn full height):
+        // the scale comes from the finite ones.
+        let top = series.reduce(0.0) { max($0, $1.rowError.lazy.filter(\.isFinite).max() ?? 0) }
+        let notFinite = series.map { $0.rowError.filter { !$0.isFinite }.count }.max() ?? 0
+        let title = notFinite > 0
+            ? "MSE of each row, one shared scale: a full bar is \(sci(top, 2)) · \(Format.grouped(notFinite)) rows not finite"
+            : "MSE of each row (output channel), one shared scale: a full bar is \(sci(top, 2))"
         buffer.put(Format.fit(title, rect.width), x: rect.x, y: rect.y, style: theme.heading)
         let labelWidth = min(series.map { CellBuffer.width(of: $0.label) }.max() ?? 0, 20) + 1
         let rightWidth = 14
@@ -122,7 +128,7 @@ enum ErrorView {
             let bars = Rect(x: rect.x + labelWidth, y: y, width: used, height: barHeight)
             Bars.draw(columnValues(s.rowError), in: bars, maximum: top, into: &buffer) { _ in theme.bar }
             let worst = s.rowError.max() ?? 0
-            buffer.put(Format.fit("max " + sci(worst, 2), rightWidth - 1, alignRight: true),
+            buffer.put(Format.fit(worst.isFinite ? "max " + sci(worst, 2) : "not finite", rightWidth - 1, alignRight: true),
                        x: rect.x + labelWidth + plotWidth + 1, y: y + barHeight - 1, style: theme.muted)
         }
         // The axis: which rows run left to right, and the cursor's row.
@@ -151,8 +157,10 @@ enum ErrorView {
             buffer.put(Format.fit("error x − x̂: computing…", rect.width), x: rect.x, y: rect.y, style: theme.muted)
             return
         }
-        let finite = c.quantized.metrics.elements - c.quantized.metrics.nonfinite
+        let metrics = c.quantized.metrics
+        let finite = metrics.finite - metrics.nonfiniteOutput
         var parts = ["error x − x̂"]
+        if !metrics.isFinite { parts.append("\(Format.grouped(metrics.nonfiniteOutput)) ±inf/NaN left out") }
         if c.quantized.scales.count == 1, case .integer = c.quantized.scheme {
             parts.append("S/2 = " + sig(Double(c.quantized.scales[0]) / 2))
         }
@@ -188,8 +196,9 @@ enum ErrorView {
 
     /// The `count` rows with the largest MSE (ties: the lower row first),
     /// with each one's share of the summed row error.
-    static func worstRows(_ rowError: [Double], count: Int) -> [(row: Int, mse: Double, share: Double)] {
-        let total = rowError.reduce(0, +)
+    /// Rows whose MSE is not finite come first, with no share (nil).
+    static func worstRows(_ rowError: [Double], count: Int) -> [(row: Int, mse: Double, share: Double?)] {
+        let total = rowError.lazy.filter(\.isFinite).reduce(0, +)
         // A running top-k: most rows fail the first comparison, so a frame
         // stays linear in the row count (embeddings have 100k+ rows).
         var top: [Int] = []
@@ -200,7 +209,10 @@ enum ErrorView {
             top.insert(r, at: at)
             if top.count > k { top.removeLast() }
         }
-        return top.map { ($0, rowError[$0], total > 0 ? rowError[$0] / total : 0) }
+        return top.map { r in
+            let e = rowError[r]
+            return (r, e, e.isFinite ? (total > 0 ? e / total : 0) : nil)
+        }
     }
 
     static func drawWorstRows(_ c: ViewContext, _ rect: Rect, _ buffer: inout CellBuffer) {
@@ -216,7 +228,7 @@ enum ErrorView {
         let cursorRow = c.rowColumn.row
         for (i, w) in worstRows(c.analysis.rowError, count: rect.height - 2).enumerated() {
             let here = w.row == cursorRow
-            let text = line(here ? "▶ " : "  ", "\(w.row)", sci(w.mse), Format.percent(w.share))
+            let text = line(here ? "▶ " : "  ", "\(w.row)", w.mse.isFinite ? sci(w.mse) : "not finite", w.share.map(Format.percent) ?? "—")
             buffer.put(Format.fit(text, rect.width), x: rect.x, y: rect.y + 2 + i, style: here ? theme.selected : theme.text)
         }
     }

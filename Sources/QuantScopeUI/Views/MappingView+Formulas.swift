@@ -111,9 +111,13 @@ extension MappingView {
         guard x.isFinite else {
             return [("error: x is \(n(x)); it is left out of the range and of every metric", c.theme.warning)]
         }
+        guard xhat.isFinite else {
+            // docs/contract.md §4, §6: a d that overflowed Float16 gives an x̂ with no error size.
+            return [("error: x̂ is \(n(xhat)), not finite (the scale overflowed); left out of the metrics", c.theme.warning)]
+        }
         let e = Double(xhat) - Double(x)
         var text = "error = x̂ − x = \(Format.number(e))"
-        if let unit, unit.value > 0 {
+        if let unit, unit.value > 0, unit.value.isFinite {
             let inUnits = e / Double(unit.value)
             text += " = " + (inUnits >= 0 ? "+" : "") + Format.number(inUnits, digits: 2) + " \(unit.name)"
         } else if x != 0 {

@@ -150,6 +150,7 @@ enum MappingView {
         text += " · \(Format.grouped(clipped)) clipped"
         if finite > 0, c.group < q.groupSquaredError.count {
             let rms = (q.groupSquaredError[c.group] / Double(finite)).squareRoot()
+            guard rms.isFinite else { return text + " · rms error not finite (the scale overflowed)" }
             if let unit = e.unit, unit.value > 0 {
                 text += " · rms error \(Format.number(rms / Double(unit.value), digits: 2)) \(unit.name)"
                 let note = " (rounding alone: 0.29 \(unit.name))"

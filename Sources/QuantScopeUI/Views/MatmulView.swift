@@ -87,13 +87,18 @@ enum MatmulView {
         var y = rect.y + 1
         for r in m.results where y < rect.maxY {
             let ratio = m.f32Milliseconds > 0 ? r.milliseconds / m.f32Milliseconds : 0
-            let text = Format.fit(r.kernel.name, 7) + Format.fit(sqnr(r.metrics.sqnrDecibels), 10, alignRight: true)
-                + Format.fit(r.metrics.cosine.map { Format.number($0, digits: 5) } ?? "—", 9, alignRight: true)
-                + Format.fit(Format.number(r.metrics.maxAbsError, digits: 3), 11, alignRight: true)
+            let finite = r.metrics.isFinite
+            let text = Format.fit(r.kernel.name, 7) + Format.fit(finite ? sqnr(r.metrics.sqnrDecibels) : "not finite", 10, alignRight: true)
+                + Format.fit(finite ? r.metrics.cosine.map { Format.number($0, digits: 5) } ?? "—" : "—", 9, alignRight: true)
+                + Format.fit(finite ? Format.number(r.metrics.maxAbsError, digits: 3) : "—", 11, alignRight: true)
                 + Format.fit(Format.number(r.milliseconds, digits: 3), 10, alignRight: true)
                 + Format.fit(Format.number(ratio, digits: 2), 7, alignRight: true) + "  "
             let x = buffer.put(Format.fit(text, min(CellBuffer.width(of: columns), rect.width)), x: rect.x, y: y, style: theme.text)
-            if sparkWidth > 8 {
+            if sparkWidth > 8, !finite {
+                // docs/contract.md §6: say how many outputs have no error to draw.
+                let note = "\(Format.grouped(r.metrics.nonfiniteOutput)) of \(Format.grouped(r.metrics.finite)) outputs ±inf/NaN"
+                buffer.put(Format.fit(note, sparkWidth - 1), x: x, y: y, style: theme.warning)
+            } else if sparkWidth > 8 {
                 let values = r.errorHistogram.rebinned(sparkWidth - 1)
                 Bars.draw(values, in: Rect(x: x, y: y, width: sparkWidth - 1, height: 1), log: c.state.logScale, into: &buffer) { _ in theme.bar }
             }
@@ -119,6 +124,10 @@ enum MatmulView {
             let bars = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 2)
             Bars.draw(w8a8.errorHistogram.rebinned(bars.width), in: bars, log: c.state.logScale, into: &buffer) { _ in theme.bar }
             let h = w8a8.errorHistogram
+            if h.nonfinite > 0 {
+                let note = "\(Format.grouped(h.nonfinite)) not finite, left out"
+                buffer.put(Format.fit(note, area.width), x: area.x, y: area.y + 1, style: theme.warning)
+            }
             let left = Format.number(h.lower), right = Format.number(h.upper)
             buffer.put(left, x: area.x, y: area.maxY - 1, style: theme.muted)
             buffer.put("0", x: area.x + area.width / 2, y: area.maxY - 1, style: theme.muted)
@@ -126,5 +135,7 @@ enum MatmulView {
         }
     }
 
+    /// An infinite SQNR is an exact result (docs/contract.md §6); callers
+    /// check `isFinite` first, so a NaN never reaches here.
     static func sqnr(_ db: Double) -> String { db.isInfinite ? "inf" : Format.number(db, digits: 3) }
 }

@@ -54,10 +54,22 @@ struct BitsCommand: ParsableCommand {
             .init("exponent", b.exponent.map { .integer(Int64($0)) } ?? .null),
             .init("class", .string(b.valueClass.rawValue)),
             .init("decoded", .float(b.decoded)),
-            .init("error", .number(b.error)),
+            .init("error", errorIsFinite(b) ? .number(b.error) : .null),
             .init("next_down", b.nextDown.map(JSONValue.float) ?? .null),
             .init("next_up", b.nextUp.map(JSONValue.float) ?? .null),
         ])
+    }
+
+    /// decoded − value is a size only when both are finite (docs/contract.md §6):
+    /// a value that overflowed to ±Inf or NaN has no error to print.
+    static func errorIsFinite(_ b: FloatBitBreakdown) -> Bool { b.value.isFinite && b.decoded.isFinite }
+
+    static func errorText(_ b: FloatBitBreakdown) -> String {
+        guard errorIsFinite(b) else {
+            func spelled(_ v: Float) -> String { v.isNaN ? "NaN" : (v > 0 ? "+Inf" : "-Inf") }
+            return "not finite (" + (b.value.isFinite ? "decoded is \(spelled(b.decoded)))" : "the value is \(spelled(b.value)))")
+        }
+        return "\(b.error)" + (b.value != 0 ? String(format: "  (%.3g%% relative)", 100 * abs(b.error / Double(b.value))) : "")
     }
 
     static func table(_ b: FloatBitBreakdown) -> String {
@@ -72,7 +84,7 @@ struct BitsCommand: ParsableCommand {
             ("class", b.valueClass.rawValue + (b.exponent.map { ", exponent \($0)" } ?? "")),
             ("decode", b.formula),
             ("decoded", "\(b.decoded)"),
-            ("error", "\(b.error)" + (b.value != 0 && b.value.isFinite && b.decoded.isFinite ? String(format: "  (%.3g%% relative)", 100 * abs(b.error / Double(b.value))) : "")),
+            ("error", errorText(b)),
             ("neighbours", "\(b.nextDown.map { "\($0)" } ?? "none")  <  \(b.decoded)  <  \(b.nextUp.map { "\($0)" } ?? "none")"),
         ]
         return rows.map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")

@@ -203,7 +203,8 @@ struct MatmulReport {
     let f32Milliseconds: Double
     let repeats: Int
 
-    /// tensor, scheme, tokens, m, n, k, sqnr_db, max_abs_err, cosine, kernel_ms, f32_ms.
+    /// tensor, scheme, tokens, m, n, k, nonfinite, nonfinite_output, sqnr_db,
+    /// max_abs_err, cosine (null figures when the output is not finite), kernel_ms, f32_ms.
     var json: JSONValue {
         func r4(_ v: Double) -> Double { (v * 10_000).rounded() / 10_000 }
         return .object([
@@ -213,8 +214,10 @@ struct MatmulReport {
             .init("m", .integer(Int64(m))),
             .init("n", .integer(Int64(n))),
             .init("k", .integer(Int64(k))),
-            .init("sqnr_db", .number(metrics.sqnrDecibels)),
-            .init("max_abs_err", .number(metrics.maxAbsError)),
+            .init("nonfinite", .integer(Int64(metrics.nonfinite))),
+            .init("nonfinite_output", .integer(Int64(metrics.nonfiniteOutput))),
+            .init("sqnr_db", MetricsText.json(metrics.sqnrDecibels, metrics)),
+            .init("max_abs_err", MetricsText.json(metrics.maxAbsError, metrics)),
             .init("cosine", .optional(metrics.cosine)),
             .init("kernel_ms", .number(r4(kernelMilliseconds))),
             .init("f32_ms", .number(r4(f32Milliseconds))),
@@ -227,9 +230,9 @@ struct MatmulReport {
             ("activations", "\(m) token\(m == 1 ? "" : "s") × \(k): \(DisplayText.brief(activations, limit: 2 * DisplayText.defaultLimit))"),
             ("scheme", "\(kernel.name): \(kernel.summary)"),
             ("product", "Y = X·Wᵀ  [\(m), \(n)]   (\(m == 1 ? "GEMV" : "GEMM") m \(m), n \(n), k \(k))"),
-            ("SQNR", metrics.sqnrDecibels.isInfinite ? "inf dB (identical to float32)" : String(format: "%.2f dB against float32", metrics.sqnrDecibels)),
-            ("max |error|", Numbers.short(metrics.maxAbsError)),
-            ("cosine", metrics.cosine.map { String(format: "%.8f", $0) } ?? "undefined (one side is all zeros)"),
+            ("SQNR", MetricsText.sqnr(metrics, what: "output", exact: "identical to float32", against: " against float32")),
+            ("max |error|", MetricsText.figure(metrics.maxAbsError, metrics)),
+            ("cosine", MetricsText.cosine(metrics)),
             ("time", "\(kernel.name) " + String(format: "%.3f ms   f32 %.3f ms   (× %.2f; median of %d, activation quantization included)",
                                                   kernelMilliseconds, f32Milliseconds, kernelMilliseconds / max(f32Milliseconds, 1e-9), repeats)),
         ]

@@ -35,7 +35,7 @@ struct QuantizeCommand: ParsableCommand {
             ("tensor", info.name), ("source", checkpoint.path),
         ], to: out, protecting: checkpoint.inputPaths)
         let m = q.metrics
-        print("wrote \(DisplayText.brief(out)): \(DisplayText.brief(info.name)) \(info.shape) as \(q.scheme) \(q.granularity), \(q.scales.count) groups, SQNR \(m.sqnrDecibels.isInfinite ? "inf" : String(format: "%.2f", m.sqnrDecibels)) dB")
+        print("wrote \(DisplayText.brief(out)): \(DisplayText.brief(info.name)) \(info.shape) as \(q.scheme) \(q.granularity), \(q.scales.count) groups, SQNR \(MetricsText.sqnr(m, what: "dequantized value", exact: "exact"))")
     }
 
     /// The tensors `quantize --out` writes, and the packing actually used.

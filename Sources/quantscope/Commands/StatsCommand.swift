@@ -39,11 +39,12 @@ enum StatsReport {
             .init("groups", .integer(Int64(q.scales.count))),
             .init("elements", .integer(Int64(m.elements))),
             .init("nonfinite", .integer(Int64(m.nonfinite))),
-            .init("mse", .number(m.mse)),
-            .init("rmse", .number(m.rmse)),
-            .init("mae", .number(m.mae)),
-            .init("max_abs_err", .number(m.maxAbsError)),
-            .init("sqnr_db", .number(m.sqnrDecibels)),
+            .init("nonfinite_output", .integer(Int64(m.nonfiniteOutput))),
+            .init("mse", MetricsText.json(m.mse, m)),
+            .init("rmse", MetricsText.json(m.rmse, m)),
+            .init("mae", MetricsText.json(m.mae, m)),
+            .init("max_abs_err", MetricsText.json(m.maxAbsError, m)),
+            .init("sqnr_db", MetricsText.json(m.sqnrDecibels, m)),
             .init("cosine", .optional(m.cosine)),
             .init("scales", .array(q.scales.map(JSONValue.float))),
             .init("zero_points", .array((q.zeroPoints ?? [Int32](repeating: 0, count: q.scales.count)).map { .integer(Int64($0)) })),
@@ -57,15 +58,17 @@ enum StatsReport {
         var rows: [(String, String)] = [
             ("tensor", DisplayText.brief(info.name)),
             ("shape", "\(info.shape)  \(DisplayText.brief(info.dtype))  \(Numbers.grouped(m.elements)) elements, \(m.nonfinite) non-finite"),
-            ("values", "min \(Numbers.short(summary.min))  max \(Numbers.short(summary.max))  mean \(Numbers.short(summary.mean))  std \(Numbers.short(summary.std))"),
+            ("values", summary.hasFiniteValues
+                ? "min \(Numbers.short(summary.min))  max \(Numbers.short(summary.max))  mean \(Numbers.short(summary.mean))  std \(Numbers.short(summary.std))"
+                : "min —  max —  mean —  std —  (no finite values)"),
             ("scheme", "\(q.scheme) \(q.granularity)  (\(Numbers.grouped(q.scales.count)) groups\(q.clip < 1 ? ", clip \(q.clip)" : ""))"),
-            ("mse", Numbers.short(m.mse)),
-            ("rmse", Numbers.short(m.rmse)),
-            ("mae", Numbers.short(m.mae)),
-            ("max |error|", Numbers.short(m.maxAbsError)),
-            ("SQNR", m.sqnrDecibels.isInfinite ? "inf dB (exact)" : String(format: "%.2f dB", m.sqnrDecibels)),
-            ("cosine", m.cosine.map { String(format: "%.8f", $0) } ?? "undefined (one side is all zeros)"),
-            ("RMSE / S", String(format: "%.4f  (uniform rounding: 1/√12 = 0.2887)", q.rmseOverScale)),
+            ("mse", m.isFinite ? MetricsText.figure(m.mse, m) : MetricsText.notFinite(m, what: "dequantized value")),
+            ("rmse", MetricsText.figure(m.rmse, m)),
+            ("mae", MetricsText.figure(m.mae, m)),
+            ("max |error|", MetricsText.figure(m.maxAbsError, m)),
+            ("SQNR", MetricsText.sqnr(m, what: "dequantized value", exact: "exact")),
+            ("cosine", MetricsText.cosine(m)),
+            ("RMSE / S", m.finite == 0 ? "—" : q.rmseOverScale.map { String(format: "%.4f  (uniform rounding: 1/√12 = 0.2887)", $0) } ?? "not finite"),
         ]
         let scales = q.scales.prefix(4).map { Numbers.short(Double($0)) }.joined(separator: ", ") + (q.scales.count > 4 ? ", …" : "")
         rows.append(("scales", scales))
