@@ -86,25 +86,42 @@ enum GGUFBlockQuantizer {
             metrics = tensor.values.withUnsafeBufferPointer { x in
                 values.withUnsafeBufferPointer { y in ErrorMetrics.compare(x, y) }
             }
-            accumulateGroups(tensor.values, values, from: 0, sub: sub, &groupSSE, &groupNonfinite)
+            accumulateGroups(tensor.values, values, sub: sub, &groupSSE, &groupNonfinite)
         } else {
-            // x̂ a chunk of blocks at a time, measured and dropped.
-            var total = MetricsAccumulator()
+            // x̂ a chunk of blocks at a time on every core, measured and dropped.
             let chunk = max(1, (1 << 16) / size) * size
-            var y = [Float](repeating: 0, count: min(chunk, n))
-            bytes.withUnsafeBytes { raw in
-                var start = 0
-                while start < n {
-                    let count = min(chunk, n - start)
-                    let part = UnsafeRawBufferPointer(rebasing: raw[(start / size * block.typeSize)...])
-                    y.withUnsafeMutableBufferPointer { GGMLBlockDecoding.decode(block.ggmlType, part, count: count, into: $0) }
-                    for k in 0..<count {
-                        let x = tensor.values[start + k]
-                        if x.isFinite { total.add(x, y[k]) } else { total.nonfinite += 1 }
+            let chunks = (n + chunk - 1) / chunk
+            let parts = bytes.withUnsafeBytes { raw in
+                tensor.values.withUnsafeBufferPointer { xs in
+                    Parallel.map(count: chunks) { range -> [(MetricsAccumulator, [Double], [Int])] in
+                        var y = [Float](repeating: 0, count: chunk)
+                        return range.map { c in
+                            let start = c * chunk, count = min(chunk, n - start)
+                            let part = UnsafeRawBufferPointer(rebasing: raw[(start / size * block.typeSize)...])
+                            y.withUnsafeMutableBufferPointer { GGMLBlockDecoding.decode(block.ggmlType, part, count: count, into: $0) }
+                            var acc = MetricsAccumulator()
+                            var sse = [Double](repeating: 0, count: count / sub), bad = [Int](repeating: 0, count: count / sub)
+                            for k in 0..<count {
+                                let x = xs[start + k]
+                                guard x.isFinite else { acc.nonfinite += 1; bad[k / sub] += 1; continue }
+                                acc.add(x, y[k])
+                                let e = Double(x) - Double(y[k])
+                                sse[k / sub] += e * e
+                            }
+                            return (acc, sse, bad)
+                        }
                     }
-                    accumulateGroups(tensor.values, y, from: start, count: count, sub: sub, &groupSSE, &groupNonfinite)
-                    start += count
                 }
+            }
+            var total = MetricsAccumulator()
+            var group = 0
+            for (acc, sse, bad) in parts.joined() {
+                total.merge(acc)
+                for j in sse.indices {
+                    groupSSE[group + j] = sse[j]
+                    groupNonfinite[group + j] = bad[j]
+                }
+                group += sse.count
             }
             metrics = total.metrics(elements: n)
         }
@@ -114,15 +131,13 @@ enum GGUFBlockQuantizer {
                                groupSquaredError: groupSSE, groupNonfinite: groupNonfinite, layout: layout)
     }
 
-    /// Adds Σ(x − x̂)² and the non-finite count of elements `from`… to their
-    /// sub-blocks, `y` holding x̂ of those elements from its index 0.
-    private static func accumulateGroups(_ x: [Float], _ y: [Float], from start: Int, count: Int? = nil, sub: Int,
+    /// Adds each element's (x − x̂)² and non-finite count to its sub-block.
+    private static func accumulateGroups(_ x: [Float], _ y: [Float], sub: Int,
                                          _ sse: inout [Double], _ nonfinite: inout [Int]) {
-        let count = count ?? x.count
-        for k in 0..<count {
-            let i = start + k, v = x[i]
+        for i in 0..<x.count {
+            let v = x[i]
             if v.isFinite {
-                let e = Double(v) - Double(y[k])
+                let e = Double(v) - Double(y[i])
                 sse[i / sub] += e * e
             } else {
                 nonfinite[i / sub] += 1
