@@ -91,4 +91,16 @@ import Testing
         }
         #expect(merged == whole)
     }
+
+    /// A first piece with nothing finite (a NaN row) has observedMin/Max 0 as
+    /// placeholders; they must not leak into the total's extremes.
+    @Test func aPieceWithNothingFiniteTakesNoPartInTheExtremes() {
+        let x: [Float] = [.nan, .nan, .infinity, 0.5, 0.75, 1.25, 0.625]
+        let whole = x.withUnsafeBufferPointer { Histogram($0, bins: 8, range: 0...2) }
+        var merged = x[0..<3].withUnsafeBufferPointer { Histogram($0, bins: 8, range: 0...2) }
+        merged.merge(x[3..<5].withUnsafeBufferPointer { Histogram($0, bins: 8, range: 0...2) })
+        merged.merge(x[5...].withUnsafeBufferPointer { Histogram($0, bins: 8, range: 0...2) })
+        #expect(merged == whole)
+        #expect(merged.observedMin == 0.5 && merged.observedMax == 1.25)
+    }
 }
