@@ -26,20 +26,28 @@ enum KQuantFit {
     @inline(__always)
     static func clamp(_ v: Int32, _ lo: Int32, _ hi: Int32) -> Int32 { max(lo, min(hi, v)) }
 
-    /// `make_qx_quants(n, nmax, x, L, 1, NULL)`: symmetric codes
-    /// −nmax…nmax−1 stored as L = code + nmax, weights x², 19 trial scales;
-    /// returns the least-squares scale of the best trial (0 for a sub-block
-    /// below `groupMaxEps`, whose L are 0).
-    static func qxQuants(_ n: Int, _ nmax: Int32, _ x: UnsafePointer<Float>, _ L: UnsafeMutablePointer<Int32>) -> Float {
+    /// The value of largest magnitude (its sign kept), or nil with every L
+    /// zeroed for a sub-block below `groupMaxEps` (llama.cpp's shared prologue).
+    @inline(__always)
+    static func signedMaximum(_ n: Int, _ x: UnsafePointer<Float>, zeroing L: UnsafeMutablePointer<Int32>) -> Float? {
         var maxValue: Float = 0, amax: Float = 0
         for i in 0..<n {
             let ax = abs(x[i])
             if ax > amax { amax = ax; maxValue = x[i] }
         }
-        if amax < groupMaxEps {
+        guard amax >= groupMaxEps else {
             for i in 0..<n { L[i] = 0 }
-            return 0
+            return nil
         }
+        return maxValue
+    }
+
+    /// `make_qx_quants(n, nmax, x, L, 1, NULL)`: symmetric codes
+    /// −nmax…nmax−1 stored as L = code + nmax, weights x², 19 trial scales;
+    /// returns the least-squares scale of the best trial (0 for a sub-block
+    /// below `groupMaxEps`, whose L are 0).
+    static func qxQuants(_ n: Int, _ nmax: Int32, _ x: UnsafePointer<Float>, _ L: UnsafeMutablePointer<Int32>) -> Float {
+        guard let maxValue = signedMaximum(n, x, zeroing: L) else { return 0 }
         let fnmax = Float(nmax)
         var iscale = Float(-nmax) / maxValue
         var sumlx: Float = 0, suml2: Float = 0
@@ -75,15 +83,7 @@ enum KQuantFit {
     /// refined element by element (up to 5 passes) while the weighted fit
     /// improves; L = code + nmax. Returns the fitted scale.
     static func q3Quants(_ n: Int, _ nmax: Int32, _ x: UnsafePointer<Float>, _ L: UnsafeMutablePointer<Int32>) -> Float {
-        var maxValue: Float = 0, amax: Float = 0
-        for i in 0..<n {
-            let ax = abs(x[i])
-            if ax > amax { amax = ax; maxValue = x[i] }
-        }
-        if amax < groupMaxEps {
-            for i in 0..<n { L[i] = 0 }
-            return 0
-        }
+        guard let maxValue = signedMaximum(n, x, zeroing: L) else { return 0 }
         let iscale = Float(-nmax) / maxValue
         var sumlx: Float = 0, suml2: Float = 0
         for i in 0..<n {
