@@ -1,0 +1,31 @@
+/// A tensor that a file stores quantized, described as stored: a GGUF block
+/// type, or a logical `<module>.weight` assembled from a pre-quantized
+/// checkpoint's side tensors (docs/contract.md §8).
+///
+/// One protocol so that `blocks`, `export`, `inspect` and the explorer's
+/// stored views work the same over every format; each format is one
+/// conforming type under `Stored/`.
+public protocol StoredQuantization: Sendable {
+    /// What is stored, as the explorer's scheme line and `inspect` name it:
+    /// `Q4_K`, `gptq int4 g128 asym`, `bnb nf4 b64 double-quant`, `fp8-e4m3 block128x128`.
+    var formatName: String { get }
+    /// The logical tensor's name (`model.layers.0.mlp.down_proj.weight`).
+    var name: String { get }
+    /// The logical, unquantized shape ([out, in] for a linear weight).
+    var shape: [Int] { get }
+    /// How many stored blocks or groups there are.
+    var blockCount: Int { get }
+    /// Elements in one block (the last may hold fewer).
+    var blockElements: Int { get }
+    /// Bytes one block occupies in the file when blocks are contiguous
+    /// (GGUF's type size); nil when a block's codes and parameters are spread
+    /// over several side tensors.
+    var blockBytes: Int? { get }
+    /// The names of the file's tensors this one is assembled from (empty for GGUF).
+    var sideTensors: [String] { get }
+
+    /// Block `index`, read from the file.
+    func block(_ index: Int) throws(TensorFileError) -> StoredBlock
+    /// The whole tensor decoded to Float32 with the stored parameters.
+    func decode() throws(TensorFileError) -> Tensor
+}
