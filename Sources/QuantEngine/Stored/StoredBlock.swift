@@ -19,13 +19,25 @@ public struct StoredBlock: Sendable, Equatable {
     public var values: [Float]
     /// Flat row-major indices of the block's elements in the logical tensor.
     public var elements: [Int]
+    /// The file's bytes that hold this block (codes and parameters).
+    public var raw: [StoredBytes]
+    /// The values the stored grid can represent, sorted ascending: one grid
+    /// per sub-block (Q4_K's eight 32-element sub-blocks each have their own
+    /// scale and min), a single grid when the block has one set of parameters.
+    public var levels: [[Float]]
+    /// Elements per entry of `levels` (the block's element count when there is one grid).
+    public var subBlockElements: Int
 
-    public init(index: Int, offset: Int?, params: [JSONValue.Member], codes: [Int], values: [Float], elements: [Int]) {
+    public init(index: Int, offset: Int?, params: [JSONValue.Member], codes: [Int], values: [Float], elements: [Int],
+                raw: [StoredBytes] = [], levels: [[Float]] = [], subBlockElements: Int? = nil) {
         self.index = index
         self.offset = offset
         self.params = params
         self.codes = codes
         self.values = values
         self.elements = elements
+        self.raw = raw
+        self.levels = levels
+        self.subBlockElements = subBlockElements ?? elements.count
     }
 }

@@ -23,6 +23,13 @@ public protocol StoredQuantization: Sendable {
     var blockBytes: Int? { get }
     /// The names of the file's tensors this one is assembled from (empty for GGUF).
     var sideTensors: [String] { get }
+    /// How a stored code becomes the value, in the format's own symbols, for
+    /// the Mapping view: `w = scale · (q − (zero + 1))`, `w = d·sc·q − dmin·m`.
+    var formula: String { get }
+    /// Stored bits per weight, counting scales, zeros and other parameters.
+    var bitsPerWeight: Double { get }
+    /// Which block holds the element at flat row-major `element` of the logical tensor.
+    func blockIndex(ofElement element: Int) -> Int
 
     /// Block `index`, read from the file.
     func block(_ index: Int) throws(TensorFileError) -> StoredBlock
