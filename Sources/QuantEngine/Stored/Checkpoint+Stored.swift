@@ -6,8 +6,8 @@ extension Checkpoint {
     ///
     /// `blocks`, `inspect` and the explorer's `stored:` scheme all start here.
     public func storedQuantization(for info: TensorInfo) -> (any StoredQuantization)? {
-        // GGUF block types: GGUFStoredTensor (Stored/GGUF).
+        if format == .gguf { return GGUFStoredTensor(info: info, checkpoint: self) }
         // Pre-quantized safetensors: the recognised logical tensors (Stored/Prequant).
-        nil
+        return nil
     }
 }
