@@ -44,7 +44,17 @@ struct StoredGGUFTests {
         for i in 0..<stored.blockCount {
             let b = try stored.block(i)
             mismatches.check(b.offset == dataOffset + i * typeSize, "block \(i): offset \(String(describing: b.offset))")
-            mismatches.check(b.raw.first?.bytes.count == typeSize, "block \(i): raw bytes")
+            // The struct's fields tile the block: contiguous, in order, typeSize bytes in all.
+            mismatches.check(b.raw.reduce(0) { $0 + $1.bytes.count } == typeSize, "block \(i): raw bytes")
+            mismatches.check(zip(b.raw, b.raw.dropFirst()).allSatisfy { a, c in a.offset.map { $0 + a.bytes.count } == c.offset },
+                             "block \(i): fields not contiguous")
+            mismatches.check(b.raw.first?.offset == b.offset, "block \(i): first field is not at the block's offset")
+            // d and dmin as the params report them are the float16s in their fields' own bytes.
+            for field in ["d", "dmin", "m"] {
+                guard let raw = b.raw.first(where: { $0.label == "ggml_half \(field)" }), case .number(let v) = Self.param(b, field) else { continue }
+                let half = Float(Float16(bitPattern: UInt16(raw.bytes[0]) | UInt16(raw.bytes[1]) << 8))
+                mismatches.check(half == Float(v) || half.isNaN, "block \(i): \(field) field bytes give \(half), params \(v)")
+            }
             for (key, value) in fields[i] {
                 let ours = Self.param(b, key)
                 let want = try #require(JSONNumber.double(value))

@@ -59,6 +59,29 @@ struct GGUFBlockFields: Sendable {
         }
     }
 
+    /// The block's C struct, field by field (ggml-common.h): the declaration
+    /// and its size in bytes, in storage order; the sizes add up to `typeSize`.
+    static func layout(_ type: GGMLType) -> [(declaration: String, bytes: Int)] {
+        switch type.id {
+        case GGMLType.q4_0.id: [("ggml_half d", 2), ("uint8_t qs[16]", 16)]
+        case GGMLType.q4_1.id: [("ggml_half d", 2), ("ggml_half m", 2), ("uint8_t qs[16]", 16)]
+        case GGMLType.q5_0.id: [("ggml_half d", 2), ("uint8_t qh[4]", 4), ("uint8_t qs[16]", 16)]
+        case GGMLType.q5_1.id: [("ggml_half d", 2), ("ggml_half m", 2), ("uint8_t qh[4]", 4), ("uint8_t qs[16]", 16)]
+        case GGMLType.q8_0.id: [("ggml_half d", 2), ("int8_t qs[32]", 32)]
+        case GGMLType.q2_K.id: [("uint8_t scales[16]", 16), ("uint8_t qs[64]", 64), ("ggml_half d", 2), ("ggml_half dmin", 2)]
+        case GGMLType.q3_K.id: [("uint8_t hmask[32]", 32), ("uint8_t qs[64]", 64), ("uint8_t scales[12]", 12), ("ggml_half d", 2)]
+        case GGMLType.q4_K.id: [("ggml_half d", 2), ("ggml_half dmin", 2), ("uint8_t scales[12]", 12), ("uint8_t qs[128]", 128)]
+        case GGMLType.q5_K.id:
+            [("ggml_half d", 2), ("ggml_half dmin", 2), ("uint8_t scales[12]", 12), ("uint8_t qh[32]", 32), ("uint8_t qs[128]", 128)]
+        case GGMLType.q6_K.id: [("uint8_t ql[128]", 128), ("uint8_t qh[64]", 64), ("int8_t scales[16]", 16), ("ggml_half d", 2)]
+        case GGMLType.q8_K.id: [("float d", 4), ("int8_t qs[256]", 256), ("int16_t bsums[16]", 32)]
+        case GGMLType.iq4_nl.id: [("ggml_half d", 2), ("uint8_t qs[16]", 16)]
+        case GGMLType.iq4_xs.id: [("ggml_half d", 2), ("uint16_t scales_h", 2), ("uint8_t scales_l[4]", 4), ("uint8_t qs[128]", 128)]
+        case GGMLType.mxfp4.id: [("uint8_t e", 1), ("uint8_t qs[16]", 16)]
+        default: []
+        }
+    }
+
     /// Takes apart the block of `type` at `s` (its `typeSize` bytes are readable).
     static func unpack(_ type: GGMLType, _ s: UnsafeRawBufferPointer) -> GGUFBlockFields {
         switch type.id {

@@ -47,7 +47,7 @@ public struct GGUFStoredTensor: StoredQuantization {
         let fileOffset = info.fileOffset.map { $0 + index * type.typeSize }
         return StoredBlock(index: index, offset: fileOffset, params: fields.params, codes: fields.codes, values: values,
                            elements: Array(first..<(first + type.blockSize)),
-                           raw: [StoredBytes(label: structName, offset: fileOffset, bytes: bytes)],
+                           raw: fieldBytes(bytes, at: fileOffset),
                            levels: fields.grids.map(\.representable), subBlockElements: fields.subBlockElements)
     }
 
@@ -58,6 +58,15 @@ public struct GGUFStoredTensor: StoredQuantization {
     }
 
     public func decode() throws(TensorFileError) -> Tensor { try checkpoint.load(info) }
+
+    /// The block's bytes cut at its C struct's fields, each labelled with its declaration.
+    private func fieldBytes(_ bytes: [UInt8], at offset: Int?) -> [StoredBytes] {
+        var at = 0
+        return GGUFBlockFields.layout(type).map { field in
+            defer { at += field.bytes }
+            return StoredBytes(label: field.declaration, offset: offset.map { $0 + at }, bytes: Array(bytes[at..<(at + field.bytes)]))
+        }
+    }
 
     /// Block `index`'s bytes, checked against the end of the file.
     private func blockBytes(_ index: Int) throws(TensorFileError) -> [UInt8] {
