@@ -7,7 +7,7 @@ extension Checkpoint {
     /// `blocks`, `inspect` and the explorer's `stored:` scheme all start here.
     public func storedQuantization(for info: TensorInfo) -> (any StoredQuantization)? {
         if format == .gguf { return GGUFStoredTensor(info: info, checkpoint: self) }
-        // Pre-quantized safetensors: the recognised logical tensors (Stored/Prequant).
-        return nil
+        guard case .prequantized = info.storage else { return nil }
+        return prequantized[info.name]
     }
 }

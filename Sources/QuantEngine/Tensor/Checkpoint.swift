@@ -19,13 +19,20 @@ public final class Checkpoint: @unchecked Sendable {
     public let tensors: [TensorInfo]
     /// The byte stores tensors point into (`TensorInfo.fileIndex`).
     public let files: [ByteStore]
+    /// The logical weights of a pre-quantized checkpoint, by name (docs/contract.md §8).
+    let prequantized: [String: any StoredQuantization]
+    /// The model's `quantization_config`, when one was found beside the file.
+    public let quantizationConfig: QuantizationConfig?
 
-    init(path: String, format: Format, metadata: [JSONValue.Member], tensors: [TensorInfo], files: [ByteStore]) {
+    init(path: String, format: Format, metadata: [JSONValue.Member], tensors: [TensorInfo], files: [ByteStore],
+         prequantized: [String: any StoredQuantization] = [:], quantizationConfig: QuantizationConfig? = nil) {
         self.path = path
         self.format = format
         self.metadata = metadata
         self.tensors = tensors
         self.files = files
+        self.prequantized = prequantized
+        self.quantizationConfig = quantizationConfig
     }
 
     /// Opens any supported checkpoint, deciding by extension and then by magic bytes.
@@ -34,14 +41,14 @@ public final class Checkpoint: @unchecked Sendable {
         let lower = path.lowercased()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return try ShardedSafetensorsReader.openFolder(path)
+            return try PrequantRecognizer.recognize(try ShardedSafetensorsReader.openFolder(path), near: path)
         }
-        if lower.hasSuffix(".json") { return try ShardedSafetensorsReader.openIndex(path) }
+        if lower.hasSuffix(".json") { return try PrequantRecognizer.recognize(try ShardedSafetensorsReader.openIndex(path), near: path) }
         if lower.hasSuffix(".safetensors") {
             if let index = ShardedSafetensorsReader.indexPath(for: path) {
-                return try ShardedSafetensorsReader.openIndex(index, displayPath: path)
+                return try PrequantRecognizer.recognize(try ShardedSafetensorsReader.openIndex(index, displayPath: path), near: path)
             }
-            return try SafetensorsReader.open(path)
+            return try PrequantRecognizer.recognize(try SafetensorsReader.open(path), near: path)
         }
         let file = try MappedFile(path: path)
         let head = Array(file.bytes.prefix(9))
@@ -50,7 +57,9 @@ public final class Checkpoint: @unchecked Sendable {
         if lower.hasSuffix(".npy") || head.starts(with: NPYHeader.magic) { return try NPYReader.open(path, file: file) }
         if head.starts(with: NPZReader.zipMagic) || head.starts(with: NPZReader.emptyZipMagic) { return try NPZReader.open(path, file: file) }
         // safetensors has no magic: an 8-byte length, then the JSON header.
-        if head.count == 9 && head[8] == UInt8(ascii: "{") { return try SafetensorsReader.open(path, file: file) }
+        if head.count == 9 && head[8] == UInt8(ascii: "{") {
+            return try PrequantRecognizer.recognize(try SafetensorsReader.open(path, file: file), near: path)
+        }
         throw TensorFileError.unsupportedFormat(path: path)
     }
 
@@ -70,6 +79,10 @@ public final class Checkpoint: @unchecked Sendable {
     /// Decodes a tensor to Float32, row-major.
     /// - Throws: `TensorFileError.unsupportedDType` for types this build cannot decode.
     public func load(_ info: TensorInfo) throws(TensorFileError) -> Tensor {
+        if case .prequantized = info.storage {
+            guard let stored = prequantized[info.name] else { throw .unsupportedDType(path: path, tensor: info.name, dtype: info.dtype) }
+            return try stored.decode()
+        }
         guard info.isDecodable else { throw .unsupportedDType(path: filePath(of: info), tensor: info.name, dtype: info.dtype) }
         let store = files[info.fileIndex]
         let bytes = store.bytes

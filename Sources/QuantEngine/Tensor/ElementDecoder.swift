@@ -61,7 +61,7 @@ public enum ElementDecoder {
             case .uint16: for i in range { out[i] = Float(load(raw, i, UInt16.self, bigEndian)) }
             case .uint8: for i in range { out[i] = Float(raw[i]) }
             case .bool: for i in range { out[i] = raw[i] == 0 ? 0 : 1 }
-            case .ggml: break
+            case .ggml, .prequantized: break
             }
         }
     }

@@ -8,6 +8,11 @@ public enum StoredType: Hashable, Sendable, CustomStringConvertible {
     case bool
     /// A GGML block or scalar type from a GGUF file.
     case ggml(GGMLType)
+    /// A logical weight assembled from a pre-quantized checkpoint's side
+    /// tensors (GPTQ, AWQ, compressed-tensors, bitsandbytes, FP8), named by
+    /// its stored format (`gptq int4 g128 asym`); decoded through
+    /// `Checkpoint.storedQuantization(for:)` (docs/contract.md §8).
+    case prequantized(String)
 
     /// Bytes per element for element-wise types; nil for block types.
     public var elementSize: Int? {
@@ -17,6 +22,7 @@ public enum StoredType: Hashable, Sendable, CustomStringConvertible {
         case .float16, .bfloat16, .int16, .uint16: return 2
         case .float8, .int8, .uint8, .bool: return 1
         case .ggml(let t): return t.blockSize == 1 ? t.typeSize : nil
+        case .prequantized: return nil
         }
     }
 
@@ -49,6 +55,7 @@ public enum StoredType: Hashable, Sendable, CustomStringConvertible {
         case .uint8: return "uint8"
         case .bool: return "bool"
         case .ggml(let t): return t.name
+        case .prequantized(let format): return format
         }
     }
 }

@@ -41,7 +41,7 @@ public enum FirstTensor {
     /// Whether a stored type holds real numbers (not integers or booleans).
     static func isFloatingPoint(_ storage: StoredType) -> Bool {
         switch storage {
-        case .float64, .float32, .float16, .bfloat16, .float8: return true
+        case .float64, .float32, .float16, .bfloat16, .float8, .prequantized: return true
         case .ggml(let t): return ![GGMLType.i8, .i16, .i32, .i64].contains(t)
         default: return false
         }

@@ -1,0 +1,128 @@
+/// A bitsandbytes 4-bit weight (NF4 or FP4) as transformers saves it:
+/// `weight` U8 holding the flattened tensor two codes a byte, **first
+/// element in the high nibble**; `weight.absmax` F32, one per block of
+/// `blocksize`; `weight.quant_map` F32 [16]; and
+/// `weight.quant_state.bitsandbytes__nf4` (or `__fp4`), a U8 tensor of JSON
+/// text with the shape, block size and nesting. With double quantisation
+/// `absmax` is U8 codes: absmax = nested_quant_map[c]·nested_absmax[b/256] +
+/// nested_offset, in float32 as bitsandbytes computes it (docs/contract.md §8).
+struct BitsAndBytes4BitStoredTensor: ElementwiseStored {
+    let source: PrequantSource
+    let name: String
+    let quantType: String
+    let blockSize: Int
+    let shape: [Int]
+    let weightInfo: TensorInfo
+    let stateInfo: TensorInfo
+    let absmaxInfo: TensorInfo
+    let quantMapInfo: TensorInfo
+    let nestedInfos: [TensorInfo]
+    let packed: UnsafeSendable<UnsafeRawBufferPointer>
+    let quantMap: [Float]
+    /// Each block's absmax, already un-nested.
+    let absmax: [Float]
+    /// Double quantisation: each block's absmax code, the nested absmax per 256 blocks, the offset.
+    let nested: (codes: [Int], absmax: [Float], map: [Float], offset: Float, blockSize: Int)?
+
+    init(weight: String, stateName: String, source: PrequantSource) throws(TensorFileError) {
+        self.source = source
+        self.name = weight
+        weightInfo = try source.info(weight)
+        stateInfo = try source.info(stateName)
+        absmaxInfo = try source.info(weight + ".absmax")
+        quantMapInfo = try source.info(weight + ".quant_map")
+        let text = String(decoding: try source.byteArray(stateInfo), as: UTF8.self)
+        let state: JSONValue
+        do { state = try JSONParser.parse(text, rejectDuplicateKeys: false) } catch {
+            throw source.fail(stateInfo, "is not the JSON quant_state bitsandbytes writes: \(error.description)")
+        }
+        guard let type = state["quant_type"]?.stringValue, ["nf4", "fp4"].contains(type),
+              let blocks = state["blocksize"]?.intValue, blocks > 0,
+              let shape = state["shape"]?.arrayValue?.compactMap(\.intValue), !shape.isEmpty, shape.allSatisfy({ $0 >= 0 }) else {
+            throw source.fail(stateInfo, "quant_state lacks quant_type nf4/fp4, a positive blocksize or a shape")
+        }
+        quantType = type
+        blockSize = blocks
+        self.shape = shape
+        let count = shape.reduce(1, *)
+        guard weightInfo.storage == .uint8, weightInfo.elementCount == (count + 1) / 2 else {
+            throw source.fail(weightInfo, "holds \(weightInfo.elementCount) \(weightInfo.dtype) bytes; \(shape) at two codes a byte needs \((count + 1) / 2) U8")
+        }
+        let nBlocks = (count + blocks - 1) / blocks
+        quantMap = try source.floats(quantMapInfo)
+        guard quantMap.count == 16 else { throw source.fail(quantMapInfo, "holds \(quantMap.count) values, expected 16") }
+        guard absmaxInfo.elementCount == nBlocks else {
+            throw source.fail(absmaxInfo, "holds \(absmaxInfo.elementCount) values for \(nBlocks) blocks of \(blocks)")
+        }
+        if absmaxInfo.storage == .uint8 {
+            let nestedAbsmaxInfo = try source.info(weight + ".nested_absmax")
+            let nestedMapInfo = try source.info(weight + ".nested_quant_map")
+            let codes = try source.integers(absmaxInfo)
+            let nestedAbsmax = try source.floats(nestedAbsmaxInfo)
+            let nestedMap = try source.floats(nestedMapInfo)
+            let nestedBlock = state["nested_blocksize"]?.intValue ?? 256
+            let offset = Float(state["nested_offset"].flatMap { v -> Double? in
+                if case .number(let d) = v { return d }
+                return v.intValue.map(Double.init)
+            } ?? 0)
+            guard nestedMap.count == 256, nestedBlock > 0, nestedAbsmax.count == (nBlocks + nestedBlock - 1) / nestedBlock else {
+                throw source.fail(nestedAbsmaxInfo, "nested_absmax holds \(nestedAbsmax.count) values and nested_quant_map \(nestedMap.count); \(nBlocks) blocks need \((nBlocks + nestedBlock - 1) / nestedBlock) and 256")
+            }
+            nestedInfos = [nestedAbsmaxInfo, nestedMapInfo]
+            nested = (codes, nestedAbsmax, nestedMap, offset, nestedBlock)
+            absmax = (0..<nBlocks).map { b in nestedMap[codes[b]] * nestedAbsmax[b / nestedBlock] + offset }
+        } else {
+            nestedInfos = []
+            nested = nil
+            absmax = try source.floats(absmaxInfo)
+        }
+        packed = UnsafeSendable(try source.bytes(weightInfo))
+    }
+
+    var formatName: String { "bnb \(quantType) b\(blockSize)" + (nested == nil ? "" : " double-quant") }
+    var blockCount: Int { absmax.count }
+    var blockElements: Int { blockSize }
+    var sideTensors: [String] { [weightInfo.name, absmaxInfo.name, quantMapInfo.name, stateInfo.name] + nestedInfos.map(\.name) }
+    var formula: String {
+        nested == nil ? "w = quant_map[q]·absmax"
+            : "w = quant_map[q]·absmax,  absmax = nested_quant_map[c]·nested_absmax + offset"
+    }
+
+    func blockIndex(ofElement element: Int) -> Int { element / blockSize }
+
+    func elements(ofBlock index: Int) -> [Int] {
+        let start = index * blockSize
+        return Array(start..<min(shape.reduce(1, *), start + blockSize))
+    }
+
+    func code(ofElement element: Int) -> Int {
+        let byte = packed.value[element / 2]
+        return Int(element % 2 == 0 ? byte >> 4 : byte & 0x0F)
+    }
+
+    func value(ofElement element: Int) -> Float { quantMap[code(ofElement: element)] * absmax[element / blockSize] }
+
+    func params(ofBlock index: Int) -> [JSONValue.Member] {
+        var members: [JSONValue.Member] = [.init("absmax", .float(absmax[index]))]
+        if let nested {
+            members += [.init("absmax_code", .integer(Int64(nested.codes[index]))),
+                        .init("nested_absmax", .float(nested.absmax[index / nested.blockSize])),
+                        .init("nested_offset", .float(nested.offset))]
+        }
+        return members
+    }
+
+    func levels(ofBlock index: Int) -> [Float] { Self.finiteSorted(quantMap.map { $0 * absmax[index] }) }
+
+    func raw(ofBlock index: Int, elements: [Int]) -> [StoredBytes] {
+        let start = (elements.first ?? 0) / 2
+        var raw = [source.rawBytes(weightInfo, label: "U8 weight[\(start)…] (high nibble first)", start: start, count: min(32, (elements.count + 1) / 2))]
+        let width = absmaxInfo.storage.elementSize ?? 4
+        raw.append(source.rawBytes(absmaxInfo, label: "\(absmaxInfo.dtype) weight.absmax[\(index)]", start: index * width, count: width))
+        if let nested, let info = nestedInfos.first {
+            raw.append(source.rawBytes(info, label: "\(info.dtype) weight.nested_absmax[\(index / nested.blockSize)]",
+                                       start: (index / nested.blockSize) * 4, count: 4))
+        }
+        return raw
+    }
+}
