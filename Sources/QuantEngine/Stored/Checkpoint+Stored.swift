@@ -11,3 +11,32 @@ extension Checkpoint {
         return prequantized[info.name]
     }
 }
+
+extension Checkpoint {
+    /// The logical weight each side tensor belongs to (`…qweight` → `….weight`),
+    /// so that totals count a pre-quantized weight's bytes once.
+    public var sideTensorOwners: [String: String] {
+        var owners = [String: String]()
+        for (name, tensor) in prequantized {
+            for side in tensor.sideTensors where side != name { owners[side] = name }
+        }
+        return owners
+    }
+
+    /// The `quantization` object `inspect --json` gives a logical weight (docs/contract.md §7).
+    public func quantizationSummary(for info: TensorInfo) -> JSONValue? {
+        guard case .prequantized = info.storage, let stored = prequantized[info.name] else { return nil }
+        let method: JSONValue = quantizationConfig.map { .string($0.method) } ?? .null
+        let bits: JSONValue = stored.codeBits.map { .integer(Int64($0)) } ?? .null
+        let group: JSONValue = stored.groupSize.map { .integer(Int64($0)) } ?? .null
+        let symmetric: JSONValue = stored.symmetric.map { .bool($0) } ?? .null
+        let sides: [JSONValue] = stored.sideTensors.map { .string($0) }
+        let members: [JSONValue.Member] = [
+            .init("format", .string(stored.formatName)), .init("method", method), .init("bits", bits),
+            .init("group_size", group), .init("symmetric", symmetric), .init("formula", .string(stored.formula)),
+            .init("bits_per_weight", .number(stored.bitsPerWeight)), .init("blocks", .integer(Int64(stored.blockCount))),
+            .init("tensors", .array(sides)), .init("config", quantizationConfig.map { .string($0.path) } ?? .null),
+        ]
+        return .object(members)
+    }
+}

@@ -28,6 +28,12 @@ public protocol StoredQuantization: Sendable {
     var formula: String { get }
     /// Stored bits per weight, counting scales, zeros and other parameters.
     var bitsPerWeight: Double { get }
+    /// Bits per stored code (4 for GPTQ int4, NF4 and FP4, 8 for int8 and FP8); nil for GGUF's mixed layouts.
+    var codeBits: Int? { get }
+    /// Elements sharing one scale along a row (GPTQ/AWQ/compressed-tensors groups, bitsandbytes blocks); nil when not row groups.
+    var groupSize: Int? { get }
+    /// Whether zero is always code-centred (no stored zero point); nil when the format does not say.
+    var symmetric: Bool? { get }
     /// Which block holds the element at flat row-major `element` of the logical tensor.
     func blockIndex(ofElement element: Int) -> Int
 
@@ -35,4 +41,10 @@ public protocol StoredQuantization: Sendable {
     func block(_ index: Int) throws(TensorFileError) -> StoredBlock
     /// The whole tensor decoded to Float32 with the stored parameters.
     func decode() throws(TensorFileError) -> Tensor
+}
+
+extension StoredQuantization {
+    public var codeBits: Int? { nil }
+    public var groupSize: Int? { nil }
+    public var symmetric: Bool? { nil }
 }

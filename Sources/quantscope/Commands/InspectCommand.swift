@@ -30,9 +30,12 @@ enum InspectReport {
         var byDType: [(dtype: String, parameters: Int, bytes: Int)] = []
     }
 
+    /// Totals over what the file stores, each byte once: a pre-quantized
+    /// weight's side tensors count through their logical weight.
     static func totals(_ c: Checkpoint) -> Totals {
         var t = Totals()
-        for info in c.tensors {
+        let owners = c.sideTensorOwners
+        for info in c.tensors where owners[info.name] == nil {
             t.tensors += 1
             t.parameters += info.elementCount
             t.bytes += info.byteCount
@@ -48,6 +51,7 @@ enum InspectReport {
 
     static func json(_ c: Checkpoint) -> JSONValue {
         let sharded = Set(c.tensors.map(\.fileIndex)).count > 1 || c.files.count > 1
+        let owners = c.sideTensorOwners
         let tensors: [JSONValue] = c.tensors.map { info in
             var members: [JSONValue.Member] = [
                 .init("name", .string(info.name)),
@@ -60,6 +64,8 @@ enum InspectReport {
             if let ne = info.ne { members.append(.init("ne", .array(ne.map { .integer(Int64($0)) }))) }
             if sharded { members.append(.init("file", .string(c.filePath(of: info)))) }
             if !info.isDecodable { members.append(.init("decodable", .bool(false))) }
+            if let summary = c.quantizationSummary(for: info) { members.append(.init("quantization", summary)) }
+            if let owner = owners[info.name] { members.append(.init("part_of", .string(owner))) }
             return .object(members)
         }
         let t = totals(c)
@@ -103,6 +109,7 @@ enum InspectReport {
         let nameWidth = min(max(names.map(\.count).max() ?? 4, 4), 60)
         let shapes = c.tensors.map { $0.shape.map(String.init).joined(separator: "×") }
         let shapeWidth = max(shapes.map(\.count).max() ?? 5, 5)
+        let owners = c.sideTensorOwners
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
         func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         lines.append(pad("name", nameWidth) + "  " + pad("dtype", 8) + "  " + pad("shape", shapeWidth) + "  " + lpad("offset", 12) + "  " + lpad("bytes", 12))
@@ -110,6 +117,8 @@ enum InspectReport {
             var line = pad(names[i], nameWidth) + "  " + pad(dtypes[i], 8) + "  " + pad(shape, shapeWidth) + "  " + lpad(info.fileOffset.map(String.init) ?? "deflated", 12) + "  " + lpad(String(info.byteCount), 12)
             if let ne = info.ne { line += "  ne=\(ne)" }
             if !info.isDecodable { line += "  (decoding not supported yet)" }
+            if case .prequantized = info.storage { line += "  (stored quantized; `quantscope blocks` shows it)" }
+            if let owner = owners[info.name] { line += "  part of \(shown(owner, DisplayText.defaultLimit))" }
             lines.append(line)
         }
         let t = totals(c)

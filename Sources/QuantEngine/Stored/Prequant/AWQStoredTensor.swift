@@ -15,7 +15,7 @@ struct AWQStoredTensor: ElementwiseStored {
     let rows: Int
     let columns: Int
     let groups: Int
-    let groupSize: Int
+    let groupLength: Int
     let qweight: PackedWords
     let qzeros: PackedWords
     let scales: [Float]
@@ -43,24 +43,28 @@ struct AWQStoredTensor: ElementwiseStored {
         guard qzerosInfo.shape == [groups, rows / 8] else {
             throw source.fail(qzerosInfo, "shape \(qzerosInfo.shape), expected [\(groups), \(rows / 8)]")
         }
-        groupSize = columns / groups
+        groupLength = columns / groups
         qweight = try PackedWords(qweightInfo, bits: 4, source: source)
         qzeros = try PackedWords(qzerosInfo, bits: 4, source: source)
         scales = try source.floats(scalesInfo)
     }
 
-    var formatName: String { "awq int4 g\(groupSize)" }
+    var codeBits: Int? { 4 }
+    var symmetric: Bool? { false }
+    var groupSize: Int? { groupLength }
+
+    var formatName: String { "awq int4 g\(groupLength)" }
     var shape: [Int] { [rows, columns] }
     var blockCount: Int { rows * groups }
-    var blockElements: Int { groupSize }
+    var blockElements: Int { groupLength }
     var sideTensors: [String] { [module + ".qweight", module + ".qzeros", module + ".scales"] }
     var formula: String { "w = scale·(q − zero)" }
 
-    func blockIndex(ofElement element: Int) -> Int { (element / columns) * groups + (element % columns) / groupSize }
+    func blockIndex(ofElement element: Int) -> Int { (element / columns) * groups + (element % columns) / groupLength }
 
     func elements(ofBlock index: Int) -> [Int] {
-        let row = index / groups, start = (index % groups) * groupSize
-        return (0..<groupSize).map { row * columns + start + $0 }
+        let row = index / groups, start = (index % groups) * groupLength
+        return (0..<groupLength).map { row * columns + start + $0 }
     }
 
     func zero(_ row: Int, _ group: Int) -> Int { qzeros.code(group, row / 8, slot: Self.slot[row % 8]) }
@@ -71,7 +75,7 @@ struct AWQStoredTensor: ElementwiseStored {
     }
 
     func value(ofElement element: Int) -> Float {
-        let row = element / columns, group = (element % columns) / groupSize
+        let row = element / columns, group = (element % columns) / groupLength
         return scales[group * rows + row] * Float(code(ofElement: element) - zero(row, group))
     }
 

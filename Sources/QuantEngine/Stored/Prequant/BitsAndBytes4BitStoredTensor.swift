@@ -79,6 +79,10 @@ struct BitsAndBytes4BitStoredTensor: ElementwiseStored {
         packed = UnsafeSendable(try source.bytes(weightInfo))
     }
 
+    var codeBits: Int? { 4 }
+    var groupSize: Int? { blockSize }
+    var symmetric: Bool? { true }
+
     var formatName: String { "bnb \(quantType) b\(blockSize)" + (nested == nil ? "" : " double-quant") }
     var blockCount: Int { absmax.count }
     var blockElements: Int { blockSize }

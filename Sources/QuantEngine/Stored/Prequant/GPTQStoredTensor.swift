@@ -12,7 +12,7 @@ struct GPTQStoredTensor: ElementwiseStored {
     let rows: Int
     let columns: Int
     let groups: Int
-    let groupSize: Int
+    let groupLength: Int
     let descAct: Bool
     let symmetric: Bool?
     /// 1 for the original format (zeros stored minus one), 0 for `gptq_v2`.
@@ -56,7 +56,7 @@ struct GPTQStoredTensor: ElementwiseStored {
         qzeros = try PackedWords(qzerosInfo, bits: bits, source: source)
         scales = try source.floats(scalesInfo)
         let size = config?.groupSize.flatMap { $0 > 0 ? $0 : nil } ?? (columns + groups - 1) / groups
-        groupSize = size
+        groupLength = size
         let map = gIdx ?? (0..<columns).map { $0 / max(1, size) }
         let groupCount = scalesInfo.shape[0]
         if let bad = map.firstIndex(where: { $0 < 0 || $0 >= groupCount }) {
@@ -72,8 +72,11 @@ struct GPTQStoredTensor: ElementwiseStored {
         zeroOffset = config?.checkpointFormat == "gptq_v2" ? 0 : 1
     }
 
+    var codeBits: Int? { bits }
+    var groupSize: Int? { groupLength }
+
     var formatName: String {
-        var parts = ["gptq", "int\(bits)", groupSize >= columns ? "channel" : "g\(groupSize)"]
+        var parts = ["gptq", "int\(bits)", groupLength >= columns ? "channel" : "g\(groupLength)"]
         if let symmetric { parts.append(symmetric ? "sym" : "asym") }
         if descAct { parts.append("act-order") }
         return parts.joined(separator: " ")
@@ -81,7 +84,7 @@ struct GPTQStoredTensor: ElementwiseStored {
 
     var shape: [Int] { [rows, columns] }
     var blockCount: Int { rows * groups }
-    var blockElements: Int { groupSize }
+    var blockElements: Int { groupLength }
     var sideTensors: [String] { [module + ".qweight", module + ".qzeros", module + ".scales"] + (source.has(module + ".g_idx") ? [module + ".g_idx"] : []) }
     var formula: String { zeroOffset == 1 ? "w = scale·(q − (zero + 1))" : "w = scale·(q − zero)" }
 

@@ -12,7 +12,7 @@ struct PackedIntStoredTensor: ElementwiseStored {
     let rows: Int
     let columns: Int
     let groups: Int
-    let groupSize: Int
+    let groupLength: Int
     let packed: PackedWords
     let zeros: PackedWords?
     let scales: [Float]
@@ -44,7 +44,7 @@ struct PackedIntStoredTensor: ElementwiseStored {
         guard scalesInfo.elementCount == rows * groups || (scalesInfo.elementCount == 1 && rows * groups == rows) else {
             throw source.fail(scalesInfo, "shape \(scalesInfo.shape) does not fit a [\(rows), \(columns)] weight")
         }
-        groupSize = (columns + groups - 1) / groups
+        groupLength = (columns + groups - 1) / groups
         packed = try PackedWords(packedInfo, bits: bits, source: source)
         if let zeroInfo = source.infos[module + ".weight_zero_point"] {
             guard zeroInfo.shape == [(rows * bits + 31) / 32, groups] else {
@@ -59,23 +59,27 @@ struct PackedIntStoredTensor: ElementwiseStored {
     }
 
     var offsetCode: Int { 1 << (bits - 1) }
+    var codeBits: Int? { bits }
+    var groupSize: Int? { groupLength }
+    var symmetric: Bool? { zeros == nil }
+
     var formatName: String {
-        "compressed-tensors int\(bits) " + (groups == 1 ? "channel" : "g\(groupSize)") + (zeros == nil ? " sym" : " asym")
+        "compressed-tensors int\(bits) " + (groups == 1 ? "channel" : "g\(groupLength)") + (zeros == nil ? " sym" : " asym")
     }
     var shape: [Int] { [rows, columns] }
     var blockCount: Int { rows * groups }
-    var blockElements: Int { groupSize }
+    var blockElements: Int { groupLength }
     var sideTensors: [String] {
         [module + ".weight_packed", module + ".weight_scale"]
             + [module + ".weight_zero_point", module + ".weight_shape"].filter(source.has)
     }
     var formula: String { zeros == nil ? "w = scale·(q − \(offsetCode))" : "w = scale·((q − \(offsetCode)) − zero)" }
 
-    func blockIndex(ofElement element: Int) -> Int { (element / columns) * groups + (element % columns) / groupSize }
+    func blockIndex(ofElement element: Int) -> Int { (element / columns) * groups + (element % columns) / groupLength }
 
     func elements(ofBlock index: Int) -> [Int] {
-        let row = index / groups, start = (index % groups) * groupSize
-        return (start..<min(columns, start + groupSize)).map { row * columns + $0 }
+        let row = index / groups, start = (index % groups) * groupLength
+        return (start..<min(columns, start + groupLength)).map { row * columns + $0 }
     }
 
     /// The signed zero point of (row, group); 0 when symmetric.
@@ -90,7 +94,7 @@ struct PackedIntStoredTensor: ElementwiseStored {
     }
 
     func value(ofElement element: Int) -> Float {
-        let row = element / columns, group = (element % columns) / groupSize
+        let row = element / columns, group = (element % columns) / groupLength
         return scales[row * groups + group] * Float(code(ofElement: element) - offsetCode - zero(row, group))
     }
 

@@ -92,6 +92,16 @@ struct ScaledStoredTensor: ElementwiseStored {
         scales = try source.floats(scaleInfo)
     }
 
+    var codeBits: Int? { 8 }
+    var symmetric: Bool? { zeros.isEmpty }
+    var groupSize: Int? {
+        switch layout {
+        case .tensor: nil
+        case .rowGroups(_, let size): size
+        case .tiles: nil
+        }
+    }
+
     var formatName: String {
         let granularity: String = switch layout {
         case .tensor: "tensor"
