@@ -34,6 +34,9 @@ public protocol StoredQuantization: Sendable {
     var groupSize: Int? { get }
     /// Whether zero is always code-centred (no stored zero point); nil when the format does not say.
     var symmetric: Bool? { get }
+    /// The formula for element `position` of `block` with the block's
+    /// numbers filled in, ending in the value: `w = 0.0123·(11 − (7 + 1)) = 0.0369`.
+    func worked(_ block: StoredBlock, at position: Int) -> String
     /// Which block holds the element at flat row-major `element` of the logical tensor.
     func blockIndex(ofElement element: Int) -> Int
 
@@ -47,4 +50,27 @@ extension StoredQuantization {
     public var codeBits: Int? { nil }
     public var groupSize: Int? { nil }
     public var symmetric: Bool? { nil }
+}
+
+/// Numbers as the worked formulas print them: six significant digits.
+func storedNumber(_ value: Float) -> String {
+    if value == 0 { return value.sign == .minus ? "-0" : "0" }
+    return String(format: "%.6g", Double(value))
+}
+
+extension StoredBlock {
+    /// The named parameter as a Float (`d`, `scale`…), or nil.
+    func number(_ key: String) -> Float? {
+        switch params.first(where: { $0.key == key })?.value {
+        case .number(let d)?: Float(d)
+        case .integer(let i)?: Float(i)
+        default: nil
+        }
+    }
+
+    /// The named integer array's entry `index` (`scales`, `mins`), or nil.
+    func integer(_ key: String, _ index: Int) -> Int? {
+        guard case .array(let items)? = params.first(where: { $0.key == key })?.value, items.indices.contains(index) else { return nil }
+        return items[index].intValue
+    }
 }

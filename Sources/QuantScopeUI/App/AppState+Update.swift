@@ -5,6 +5,12 @@ import QuantEngine
 extension AppState {
     /// Applies `event`; returns what the runner must start.
     public mutating func handle(_ event: AppEvent) -> [AppCommand] {
+        let commands = apply(event)
+        refreshStoredBlock()
+        return commands
+    }
+
+    private mutating func apply(_ event: AppEvent) -> [AppCommand] {
         switch event {
         case .input(.resize(let w, let h)):
             let wasVisible = errorViewVisible
@@ -22,6 +28,13 @@ extension AppState {
             tensor = loaded
             loading = nil
             analysis = nil
+            storedBlock = nil
+            // A stored-quantized tensor opens as stored, over its closest fresh scheme.
+            if let stored = loaded.stored {
+                settings.showsStored = settings.selectFresh(of: stored)
+            } else {
+                settings.showsStored = false
+            }
             matmul = nil
             matmulComputing = false
             cursor = 0
@@ -136,8 +149,13 @@ extension AppState {
             return []
         }
         guard next != settings else { return [] }
+        // Any other choice leaves the stored view for a fresh quantization.
+        var others = next
+        others.showsStored = settings.showsStored
+        if others != settings { next.showsStored = false }
+        let recompute = others != settings
         settings = next
-        return requestAnalysis()
+        return recompute ? requestAnalysis() : []
     }
 
     /// Why `<` / `>` changed nothing under the current settings.
@@ -178,8 +196,15 @@ extension AppState {
             matmul = nil
             matmulComputing = false
             return matmulIfNeeded()
-        case .character("s"): return change({ $0.nextScheme(forward: true); return true }, otherwise: "")
-        case .character("S"): return change({ $0.nextScheme(forward: false); return true }, otherwise: "")
+        case .character("s"), .character("S"):
+            // From `stored:` the first step is the fresh re-quantization at the closest scheme.
+            if showsStored { return change({ $0.showsStored = false; return true }, otherwise: "") }
+            let forward = key == .character("s")
+            return change({ $0.nextScheme(forward: forward); return true }, otherwise: "")
+        case .character("o"):
+            guard let stored = tensor?.stored else { return change({ _ in false }, otherwise: "this tensor is stored as plain \(tensor?.info.dtype ?? "floats"); o shows quantized tensors as stored") }
+            if showsStored { return change({ $0.showsStored = false; return true }, otherwise: "") }
+            return change({ $0.showsStored = $0.selectFresh(of: stored); return $0.showsStored }, otherwise: "no view of \(stored.formatName) as stored")
         case .character("+"), .character("="):
             return change({ $0.changeBits(by: 1) },
                           otherwise: settings.isInteger ? "already 8 bits" : "bits apply to int schemes; \(settings.scheme) has \(settings.scheme.codeBits)")

@@ -21,6 +21,9 @@ public struct AppState: Sendable {
     /// The tensor being decoded, when one is.
     public var loading: TensorRef?
     public var analysis: Analysis?
+    /// The stored block (or group) holding the cursor, read when the cursor
+    /// or the tensor changes, while the `stored:` scheme shows.
+    public var storedBlock: StoredBlock?
     /// True while an analysis for the current settings is being computed.
     public var computing = false
     /// Why the current settings have no result (the engine refused them),
@@ -66,6 +69,26 @@ public struct AppState: Sendable {
     public static let minimumHeight = 24
 
     public var isTooSmall: Bool { width < AppState.minimumWidth || height < AppState.minimumHeight }
+
+    /// Whether the views show the open tensor as its file stores it.
+    public var showsStored: Bool { settings.showsStored && tensor?.stored != nil }
+
+    /// The scheme as the top bar spells it: `stored: Q4_K`, or as `quantscope stats` takes it.
+    public var schemeSpelling: String {
+        if showsStored, let stored = tensor?.stored { return "stored: \(stored.formatName)" }
+        return settings.spelling(rank: tensor?.shape.count ?? 0)
+    }
+
+    /// Reads the stored block under the cursor when it is not the one held.
+    mutating func refreshStoredBlock() {
+        guard showsStored, let stored = tensor?.stored, let t = tensor, t.count > 0 else {
+            storedBlock = nil
+            return
+        }
+        let index = stored.blockIndex(ofElement: min(max(cursor, 0), t.count - 1))
+        if storedBlock?.index == index { return }
+        storedBlock = try? stored.block(index)
+    }
 
     /// The open tensor's info, if any.
     public var openInfo: TensorInfo? { tensor?.info }

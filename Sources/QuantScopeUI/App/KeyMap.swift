@@ -37,7 +37,8 @@ public enum KeyMap {
             Entry(keys: "Esc", action: "back to the tensor list"),
         ]),
         Section(title: "Quantization", entries: [
-            Entry(keys: "s  S", action: "next / previous scheme"),
+            Entry(keys: "s  S", action: "next / previous scheme (from stored: the fresh re-quantization)"),
+            Entry(keys: "o", action: "a quantized file's tensor as stored ↔ re-quantized fresh"),
             Entry(keys: "+ =  - _", action: "more / fewer bits (int schemes)"),
             Entry(keys: "a", action: "symmetric → asymmetric → unsigned"),
             Entry(keys: "c", action: "granularity: tensor → channel → group → block"),

@@ -30,6 +30,10 @@ public struct QuantSettings: Equatable, Sendable {
     /// Fraction of each group's range kept, (0, 1].
     public var clip: Float = 1
     public var packing: PackingLayout = .lowFirst
+    /// The `stored:` stop: the views show the open tensor as its file stores
+    /// it (docs/contract.md §8). The analysis underneath is the fresh
+    /// re-quantization `selectFresh(of:)` chose, which the Error view compares.
+    public var showsStored = false
 
     public init() {}
 
@@ -93,6 +97,24 @@ public struct QuantSettings: Equatable, Sendable {
         var s = "\(scheme) \(granularity(rank: rank))"
         if clip < 1 { s += " clip \(clip)" }
         return s
+    }
+
+    /// Moves to the scheme and granularity closest to what `stored` holds
+    /// (`StoredQuantization.freshEquivalent`); false when there is none.
+    @discardableResult
+    public mutating func selectFresh(of stored: any StoredQuantization) -> Bool {
+        guard let fresh = stored.freshEquivalent, let scheme = try? Scheme(parsing: fresh.scheme) else { return false }
+        select(scheme)
+        clip = 1
+        switch fresh.granularity.flatMap({ text in try? Granularity(parsing: text) }) {
+        case .group(let size)?:
+            if case .flattenedGroups = rule { levelBlockSize = size } else { granularityKind = .group; groupSize = size }
+        case .channel?: granularityKind = .channel; channelAxis = 0
+        case .block(let rows, _)?: granularityKind = .block; blockSize = rows
+        case .tensor?: granularityKind = .tensor
+        default: break
+        }
+        return true
     }
 
     // MARK: Changes, one per key

@@ -33,6 +33,9 @@ public struct Analysis: Sendable {
     /// Every group's summary when groups are too large to summarise in a
     /// frame (per-tensor, wide channels); empty otherwise.
     public var groupSummaries: [GroupSummary] = []
+    /// A stored GGUF tensor re-quantized at its own type: how many of the
+    /// fresh blocks equal the file's, byte for byte (the Error view's `stored:` page).
+    public var storedMatch: (identical: Int, blocks: Int)?
 
     /// The summary of group `g`: looked up when precomputed, otherwise read
     /// from the group's (at most `GroupSummary.onDemandLimit`) elements.

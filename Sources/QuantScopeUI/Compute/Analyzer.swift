@@ -22,6 +22,11 @@ public enum Analyzer {
                                 clippedBelow: survey.clippedBelow, clippedAbove: survey.clippedAbove,
                                 worstIndex: survey.worstIndex)
         analysis.groupSummaries = summaries
+        if let stored = request.tensor.stored as? GGUFStoredTensor, case .gguf(let block) = request.scheme,
+           block.ggmlType == stored.type, let fresh = q.blockBytes,
+           let identical = try? stored.identicalBlocks(fresh) {
+            analysis.storedMatch = (identical, stored.blockCount)
+        }
         analysis.milliseconds = Clock.milliseconds() - start
         return analysis
     }

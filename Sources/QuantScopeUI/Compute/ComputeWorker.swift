@@ -36,7 +36,8 @@ public final class ComputeWorker: @unchecked Sendable {
                 let info = file.checkpoint.tensors[ref.tensor]
                 do throws(TensorFileError) {
                     let tensor = try file.checkpoint.load(info)
-                    self.post(.loaded(LoadedTensor(ref: ref, info: info, fileName: file.name, tensor: tensor), generation: generation))
+                    self.post(.loaded(LoadedTensor(ref: ref, info: info, fileName: file.name, tensor: tensor,
+                                                           stored: file.checkpoint.storedQuantization(for: info)), generation: generation))
                 } catch {
                     self.post(.failed(error.description, generation: generation))
                 }

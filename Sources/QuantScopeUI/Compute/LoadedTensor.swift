@@ -10,11 +10,15 @@ public final class LoadedTensor: Sendable {
     public let summary: TensorSummary
     /// 4096 bins over [min, max]: views re-bin it to their width.
     public let fineHistogram: Histogram
+    /// How the file stores the tensor when it stores it quantized (a GGUF
+    /// block type, a GPTQ/AWQ/… logical weight); the `stored:` scheme shows it.
+    public let stored: (any StoredQuantization)?
 
     public static let fineBins = 4096
 
-    public init(ref: TensorRef, info: TensorInfo, fileName: String, tensor: Tensor) {
+    public init(ref: TensorRef, info: TensorInfo, fileName: String, tensor: Tensor, stored: (any StoredQuantization)? = nil) {
         self.ref = ref
+        self.stored = stored
         self.info = info
         self.fileName = fileName
         self.tensor = tensor

@@ -12,7 +12,7 @@ enum Chrome {
         var right = ""
         if let t = state.tensor {
             left += [DisplayText.sanitized(t.fileName), DisplayText.sanitized(t.info.name)]
-            right = "\(Format.shape(t.shape)) \(DisplayText.sanitized(t.info.dtype)) │ \(state.settings.spelling(rank: t.shape.count)) "
+            right = "\(Format.shape(t.shape)) \(DisplayText.sanitized(t.info.dtype)) │ \(state.schemeSpelling) "
         } else if let ref = state.loading, state.files.indices.contains(ref.file) {
             left += [DisplayText.sanitized(state.files[ref.file].name),
                      "opening \(DisplayText.sanitized(state.files[ref.file].checkpoint.tensors[ref.tensor].name))…"]
@@ -68,8 +68,12 @@ enum Chrome {
                 left += " ▕" + String(repeating: "█", count: filled) + String(repeating: "░", count: cells - filled) + "▏ " + Format.percent(p)
             }
         } else if let t = state.tensor {
-            left = " " + state.settings.spelling(rank: t.shape.count)
-            if let ms = state.lastRecompute { left += " · recomputed in \(Format.number(ms, digits: 3)) ms" }
+            left = " " + state.schemeSpelling
+            if state.showsStored {
+                left += " · o: fresh \(state.settings.spelling(rank: t.shape.count))"
+            } else if let ms = state.lastRecompute {
+                left += " · recomputed in \(Format.number(ms, digits: 3)) ms"
+            }
         } else {
             left = " Enter opens a tensor"
         }

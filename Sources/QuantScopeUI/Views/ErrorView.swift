@@ -25,6 +25,7 @@ import QuantEngine
 /// the current setting is marked with ▶ as well as its style.
 enum ErrorView {
     static func render(_ c: ViewContext, _ box: Rect, _ buffer: inout CellBuffer) {
+        if let page = StoredPages.page(c) { return StoredPages.error(c, page, box, &buffer) }
         let rect = box.inset(left: 1, right: 1)
         guard rect.width >= 30, rect.height >= 3 else {
             let m = c.quantized.metrics

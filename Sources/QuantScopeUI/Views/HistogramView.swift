@@ -13,6 +13,7 @@ import QuantEngine
 /// and the counts of clipped values are given in numbers as well.
 enum HistogramView {
     static func render(_ c: ViewContext, _ rect: Rect, _ buffer: inout CellBuffer) {
+        if let page = StoredPages.page(c) { return StoredPages.histogram(c, page, rect, &buffer) }
         let theme = c.theme, a = c.analysis, q = c.quantized
         let clippedTotal = a.clippedBelow + a.clippedAbove
         var header = "codes used \(a.usedCodes) of \(a.possibleCodes) · clipped ▼ \(Format.grouped(a.clippedBelow)) ▲ \(Format.grouped(a.clippedAbove))"

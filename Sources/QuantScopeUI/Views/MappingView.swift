@@ -23,6 +23,7 @@ import QuantEngine
 enum MappingView {
     static func render(_ c: ViewContext, _ rect: Rect, _ buffer: inout CellBuffer) {
         guard rect.width >= 20, rect.height >= 1 else { return }
+        if let page = StoredPages.page(c) { return StoredPages.mapping(c, page, rect, &buffer) }
         let e = explain(c)
         let theme = c.theme
 

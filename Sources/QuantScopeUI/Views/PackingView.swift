@@ -44,6 +44,7 @@ enum PackingView {
     }
 
     static func render(_ c: ViewContext, _ box: Rect, _ buffer: inout CellBuffer) {
+        if let page = StoredPages.page(c) { return StoredPages.packing(c, page, box, &buffer) }
         let rect = box.inset(left: 1, right: 1)
         guard rect.width >= 40, rect.height >= 4 else { return }
         let kind = kind(c.quantized.scheme, layout: c.state.settings.packing)

@@ -86,7 +86,7 @@ public enum GGUFBlockScheme: String, CaseIterable, Sendable {
     }
 
     /// The ggml type whose blocks this writes.
-    var ggmlType: GGMLType {
+    public var ggmlType: GGMLType {
         switch self {
         case .q4_0: return .q4_0
         case .q4_1: return .q4_1

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A GGUF tensor of a block type, described as stored: each block's `d`,
 /// `dmin`, sub-block scales and mins, codes and raw bytes, read from the
 /// mapped file one block at a time (docs/contract.md §8).
@@ -27,6 +29,17 @@ public struct GGUFStoredTensor: StoredQuantization {
     public var sideTensors: [String] { [] }
     public var formula: String { GGUFBlockFields.formula(type) ?? "" }
     public var bitsPerWeight: Double { type.bitsPerWeight }
+    /// Bits of one element's code (Q4_K 4, Q6_K 6, Q8_0 8…).
+    public var codeBits: Int? {
+        switch type.id {
+        case GGMLType.q2_K.id: 2
+        case GGMLType.q3_K.id: 3
+        case GGMLType.q5_0.id, GGMLType.q5_1.id, GGMLType.q5_K.id: 5
+        case GGMLType.q6_K.id: 6
+        case GGMLType.q8_0.id, GGMLType.q8_K.id: 8
+        default: 4
+        }
+    }
 
     public func blockIndex(ofElement element: Int) -> Int { element / type.blockSize }
 
@@ -59,6 +72,22 @@ public struct GGUFStoredTensor: StoredQuantization {
 
     public func decode() throws(TensorFileError) -> Tensor { try checkpoint.load(info) }
 
+    /// How many of the file's blocks are byte-for-byte the same as `fresh`
+    /// (blocks of the same type, e.g. a re-quantization of the decoded values).
+    public func identicalBlocks(_ fresh: [UInt8]) throws(TensorFileError) -> Int {
+        let store = checkpoint.files[info.fileIndex]
+        let bytes = store.bytes
+        guard info.offset >= 0, info.offset <= bytes.count - info.byteCount, fresh.count == info.byteCount else {
+            throw .truncated(path: store.path, what: "tensor '\(name)'", needed: info.byteCount, available: max(0, bytes.count - info.offset))
+        }
+        let size = type.typeSize
+        return fresh.withUnsafeBytes { ours in
+            (0..<blockCount).reduce(0) { count, b in
+                memcmp(ours.baseAddress! + b * size, bytes.baseAddress! + info.offset + b * size, size) == 0 ? count + 1 : count
+            }
+        }
+    }
+
     /// The block's bytes cut at its C struct's fields, each labelled with its declaration.
     private func fieldBytes(_ bytes: [UInt8], at offset: Int?) -> [StoredBytes] {
         var at = 0
@@ -79,5 +108,38 @@ public struct GGUFStoredTensor: StoredQuantization {
                              available: max(0, bytes.count - start))
         }
         return Array(bytes[start..<(start + type.typeSize)])
+    }
+}
+
+extension GGUFStoredTensor {
+    public func worked(_ block: StoredBlock, at position: Int) -> String {
+        guard block.codes.indices.contains(position) else { return formula }
+        let q = block.codes[position], v = storedNumber(block.values[position])
+        let n = storedNumber, sub = position / max(1, block.subBlockElements)
+        let d = block.number("d") ?? 0, dmin = block.number("dmin") ?? 0
+        switch type.id {
+        case GGMLType.q4_0.id: return "w = d·(q − 8) = \(n(d))·(\(q) − 8) = \(v)"
+        case GGMLType.q5_0.id: return "w = d·(q − 16) = \(n(d))·(\(q) − 16) = \(v)"
+        case GGMLType.q4_1.id, GGMLType.q5_1.id: return "w = d·q + m = \(n(d))·\(q) + \(n(block.number("m") ?? 0)) = \(v)"
+        case GGMLType.q8_0.id, GGMLType.q8_K.id: return "w = d·q = \(n(d))·\(q) = \(v)"
+        case GGMLType.q2_K.id, GGMLType.q4_K.id, GGMLType.q5_K.id:
+            let sc = block.integer("scales", sub) ?? 0, m = block.integer("mins", sub) ?? 0
+            return "w = (d·scale)·q − dmin·min = (\(n(d))·\(sc))·\(q) − \(n(dmin))·\(m) = \(v)"
+        case GGMLType.q3_K.id:
+            let sc = block.integer("scales", sub) ?? 0
+            return "w = (d·(scale − 32))·(q − 4) = (\(n(d))·(\(sc) − 32))·(\(q) − 4) = \(v)"
+        case GGMLType.q6_K.id:
+            let sc = block.integer("scales", sub) ?? 0
+            return "w = (d·scale)·(q − 32) = (\(n(d))·\(sc))·(\(q) − 32) = \(v)"
+        case GGMLType.iq4_nl.id:
+            return "w = d·kvalues[q] = \(n(d))·\(GGUFBlockFields.iq4Levels[q & 15]) = \(v)"
+        case GGMLType.iq4_xs.id:
+            let sc = block.integer("scales", sub) ?? 0
+            return "w = (d·(scale − 32))·kvalues[q] = (\(n(d))·(\(sc) − 32))·\(GGUFBlockFields.iq4Levels[q & 15]) = \(v)"
+        case GGMLType.mxfp4.id:
+            let e = Int(block.number("e") ?? 0)
+            return "w = 2^(e − 127)·e2m1[q] = 2^\(e - 127)·\(n(Float(GGUFBlockFields.mxfp4Levels[q & 15]) / 2)) = \(v)"
+        default: return formula
+        }
     }
 }

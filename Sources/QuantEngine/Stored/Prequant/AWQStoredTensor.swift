@@ -101,3 +101,11 @@ struct AWQStoredTensor: ElementwiseStored {
                                start: scaleWidth * (group * rows + row), count: scaleWidth)]
     }
 }
+
+extension AWQStoredTensor {
+    func worked(_ block: StoredBlock, at position: Int) -> String {
+        guard block.codes.indices.contains(position) else { return formula }
+        let s = storedNumber(block.number("scale") ?? 0), z = Int(block.number("zero") ?? 0)
+        return "w = scale·(q − zero) = \(s)·(\(block.codes[position]) − \(z)) = \(storedNumber(block.values[position]))"
+    }
+}

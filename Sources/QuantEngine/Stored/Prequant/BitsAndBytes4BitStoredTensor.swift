@@ -130,3 +130,12 @@ struct BitsAndBytes4BitStoredTensor: ElementwiseStored {
         return raw
     }
 }
+
+extension BitsAndBytes4BitStoredTensor {
+    func worked(_ block: StoredBlock, at position: Int) -> String {
+        guard block.codes.indices.contains(position) else { return formula }
+        let q = block.codes[position]
+        return "w = quant_map[q]·absmax = quant_map[\(q)]·\(storedNumber(block.number("absmax") ?? 0)) = "
+            + "\(storedNumber(quantMap[q]))·\(storedNumber(block.number("absmax") ?? 0)) = \(storedNumber(block.values[position]))"
+    }
+}

@@ -134,3 +134,12 @@ struct GPTQStoredTensor: ElementwiseStored {
                                start: scaleWidth * (group * rows + row), count: scaleWidth)]
     }
 }
+
+extension GPTQStoredTensor {
+    func worked(_ block: StoredBlock, at position: Int) -> String {
+        guard block.codes.indices.contains(position) else { return formula }
+        let s = storedNumber(block.number("scale") ?? 0), z = Int(block.number("zero") ?? 0), q = block.codes[position]
+        let v = storedNumber(block.values[position])
+        return zeroOffset == 1 ? "w = scale·(q − (zero + 1)) = \(s)·(\(q) − (\(z) + 1)) = \(v)" : "w = scale·(q − zero) = \(s)·(\(q) − \(z)) = \(v)"
+    }
+}

@@ -124,3 +124,12 @@ struct PackedIntStoredTensor: ElementwiseStored {
         return raw
     }
 }
+
+extension PackedIntStoredTensor {
+    func worked(_ block: StoredBlock, at position: Int) -> String {
+        guard block.codes.indices.contains(position) else { return formula }
+        let s = storedNumber(block.number("scale") ?? 0), q = block.codes[position], v = storedNumber(block.values[position])
+        guard zeros != nil else { return "w = scale·(q − \(offsetCode)) = \(s)·(\(q) − \(offsetCode)) = \(v)" }
+        return "w = scale·((q − \(offsetCode)) − zero) = \(s)·((\(q) − \(offsetCode)) − \(Int(block.number("zero") ?? 0))) = \(v)"
+    }
+}

@@ -227,3 +227,21 @@ struct ScaledStoredTensor: ElementwiseStored {
         return raw
     }
 }
+
+extension ScaledStoredTensor {
+    func worked(_ block: StoredBlock, at position: Int) -> String {
+        guard block.codes.indices.contains(position) else { return formula }
+        let q = block.codes[position], v = storedNumber(block.values[position])
+        switch kind {
+        case .bitsandbytesInt8:
+            return "w = q·SCB / 127 = \(q)·\(storedNumber(block.number("SCB") ?? 0)) / 127 = \(v)"
+        case .fineGrainedFP8:
+            return "w = fp8(q)·weight_scale_inv = \(storedNumber(table?[q & 255] ?? 0))·\(storedNumber(block.number("weight_scale_inv") ?? 0)) = \(v)"
+        default:
+            let s = storedNumber(block.number("scale") ?? 0)
+            if let table { return "w = fp8(q)·scale = \(storedNumber(table[q & 255]))·\(s) = \(v)" }
+            if zeros.isEmpty { return "w = q·scale = \(q)·\(s) = \(v)" }
+            return "w = scale·(q − zero) = \(s)·(\(q) − \(Int(block.number("zero") ?? 0))) = \(v)"
+        }
+    }
+}
