@@ -79,6 +79,10 @@ enum StoredPages {
         add(s.worked(b, at: p.position), theme.accent.with(bold: true))
         if let lo = p.levels.first, let hi = p.levels.last {
             add("the grid of this \(b.levels.count > 1 ? "sub-block" : "block"): \(p.levels.count) levels from \(Format.number(lo)) to \(Format.number(hi))", theme.text)
+            if p.levels.count <= 64 {
+                let value = b.values.indices.contains(p.position) ? b.values[p.position] : .nan
+                add("  " + p.levels.map { $0 == value ? "[\(Format.number($0))]" : Format.number($0) }.joined(separator: " "), theme.muted)
+            }
         }
         if !s.sideTensors.isEmpty {
             add("assembled from " + s.sideTensors.map { $0.split(separator: ".").last.map(String.init) ?? $0 }.joined(separator: ", "), theme.muted)
