@@ -457,6 +457,117 @@ def awq_case(case: str, seed: int):
     )
 
 
+# ---------------------------------------------------------------------------
+# compressed-tensors 0.20.1: apply_quantization_config → min-max qparams
+# (calculate_qparams) → ModelCompressor.compress_model; decompress for reference
+# ---------------------------------------------------------------------------
+
+
+class TinyMLP(torch.nn.Module):
+    """model.layers.0.mlp.<name> linears, nothing else (names as in a Llama checkpoint)."""
+
+    def __init__(self, shapes: dict, dtype: torch.dtype):
+        super().__init__()
+        self.model = torch.nn.Module()
+        self.model.layers = torch.nn.ModuleList([torch.nn.Module()])
+        mlp = torch.nn.Module()
+        self.model.layers[0].mlp = mlp
+        for n, (o, i) in shapes.items():
+            setattr(mlp, n, torch.nn.Linear(i, o, bias=False, dtype=dtype))
+
+
+def ct_minmax(w: torch.Tensor, args: QuantizationArgs):
+    """What llm-compressor's min-max observer hands to calculate_qparams, per strategy
+    (llm-compressor itself is not installed: it would downgrade compressed-tensors)."""
+    o, i = w.shape
+    st = getattr(args.strategy, "value", args.strategy)
+    if st == "group":
+        g = args.group_size
+        x = w.reshape(o, i // g, g)
+        return x.amin(-1), x.amax(-1)
+    if st == "channel":
+        return w.amin(1, keepdim=True), w.amax(1, keepdim=True)
+    if st == "block":
+        bm, bn = args.block_structure
+        R, C = math.ceil(o / bm), math.ceil(i / bn)
+        mn = torch.empty(R, C, dtype=w.dtype)
+        mx = torch.empty(R, C, dtype=w.dtype)
+        for r in range(R):
+            for c in range(C):
+                blk = w[r * bm:(r + 1) * bm, c * bn:(c + 1) * bn]
+                mn[r, c] = blk.min()
+                mx[r, c] = blk.max()
+        return mn, mx
+    raise ValueError(st)
+
+
+def ct_case(case: str, description: str, shapes: dict, scheme_kwargs: dict, fmt: str | None, seed: int,
+            bits: int, group_size, symmetric: bool, min_sqnr: float, notes: str):
+    from compressed_tensors.compressors.base import BaseCompressor
+    dtype = torch.bfloat16
+    torch.manual_seed(seed)
+    m = TinyMLP(shapes, dtype)
+    orig = {}
+    for j, (n, (o, i)) in enumerate(shapes.items()):
+        lin = getattr(m.model.layers[0].mlp, n)
+        lin.weight.data = make_weight(o, i, seed + 10 * j).to(dtype)
+        orig[f"model.layers.0.mlp.{n}.weight"] = lin.weight.data.float().clone()
+    scheme = QuantizationScheme(targets=["Linear"], format=fmt, **scheme_kwargs)
+    cfg = QuantizationConfig(config_groups={"group_0": scheme}, quantization_status="initialized")
+    apply_quantization_config(m, cfg, show_progress=False)
+    for _, mod in m.named_modules():
+        if isinstance(mod, torch.nn.Linear):
+            args = mod.quantization_scheme.weights
+            mn, mx = ct_minmax(mod.weight.data, args)
+            sc, zp = calculate_qparams(mn, mx, args)
+            mod.weight_scale.data.copy_(sc)
+            if hasattr(mod, "weight_zero_point"):
+                mod.weight_zero_point.data.copy_(zp)
+            mod.quantization_status = QuantizationStatus.FROZEN
+    comp = ModelCompressor.from_pretrained_model(m)
+    comp.compress_model(m)
+    tensors = {k: v.detach().clone() for k, v in m.state_dict().items()}
+    hidden = shapes["down_proj"][0]  # the residual width: down_proj writes into it
+    tensors["model.norm.weight"] = norm_weight(hidden, dtype, seed + 7)
+    with tempfile.TemporaryDirectory() as td:
+        write_json(Path(td) / "config.json", llama_shell_config(
+            hidden, shapes["down_proj"][1], "bfloat16", {}))
+        comp.update_config(td)  # writes quantization_config exactly as the library does
+        config = json.loads((Path(td) / "config.json").read_text())
+    # library decompression in the model dtype (what transformers' loader would produce)
+    m2 = copy.deepcopy(m)
+    comp.decompress_model(m2)
+    ref = {}
+    for n in shapes:
+        mod = getattr(m.model.layers[0].mlp, n)
+        scheme_n = mod.quantization_scheme
+        cls = BaseCompressor.get_value_from_registry(getattr(scheme_n.format, "value", scheme_n.format))
+        local = {k.split(".")[-1]: v for k, v in tensors.items() if k.startswith(f"model.layers.0.mlp.{n}.")}
+        local["weight_scale"] = local["weight_scale"].float()
+        r = cls.decompress(local, scheme_n)["weight"]
+        assert r.dtype == torch.float32, r.dtype
+        dm = getattr(m2.model.layers[0].mlp, n).weight.data
+        assert dm.dtype == dtype
+        assert (r.to(dtype) == dm).all(), f"{case}: decompress_model (bf16) != bf16(float32 decompress)"
+        ref[f"model.layers.0.mlp.{n}.weight"] = r.contiguous()
+    fmt_used = config["quantization_config"]["format"]
+    finish_case(
+        case, "compressed-tensors", description + f" (format {fmt_used})", bits, group_size, symmetric,
+        tensors, config, ref, orig,
+        {"kind": "exact", "value": 0,
+         "why": "reference = the format's compressor .decompress() with the stored bf16 weight_scale upcast to "
+                "float32: float32 scale*(q-zp) / fp8.float()*scale. ModelCompressor.decompress_model (model dtype "
+                "bf16) equals this rounded to bf16 (checked); compare with relative 3.9e-3 against that."},
+        "TinyMLP(bf16) → apply_quantization_config → min/max per strategy → calculate_qparams → "
+        "ModelCompressor.from_pretrained_model(...).compress_model → state_dict; config via update_config; "
+        "reference BaseCompressor.get_value_from_registry(format).decompress (scale→float32), checked against decompress_model",
+        min_sqnr, extra={"notes": notes},
+    )
+
+
+MLP2 = {"up_proj": (160, 96), "down_proj": (96, 160)}
+
+
 def main():
     only = set(sys.argv[1:])
     OUT.mkdir(parents=True, exist_ok=True)
@@ -466,6 +577,39 @@ def main():
         ("gptq-int8-g32-asym", lambda c: gptq_case(c, 8, False, False, 1003)),
         ("gptq-folder", lambda c: gptq_case(c, 4, True, False, 1004, folder=True)),
         ("awq-int4-g32", lambda c: awq_case(c, 2001)),
+        ("ct-pack-int4-g32-sym", lambda c: ct_case(
+            c, "compressed-tensors int4 group 32 symmetric, bf16 scales; up_proj [160,96], down_proj [96,160]",
+            MLP2, dict(weights=QuantizationArgs(num_bits=4, type="int", strategy="group", group_size=32, symmetric=True)),
+            None, 3001, 4, 32, True, 10.0,
+            "weight_packed I32 [out, ceil(in/8)], element j of a row at bits 4*(j%8) of word j//8, code+8 stored; "
+            "no zero point tensor for symmetric")),
+        ("ct-pack-int4-g32-asym", lambda c: ct_case(
+            c, "compressed-tensors int4 group 32 asymmetric, bf16 scales; up_proj [160,96], down_proj [96,160]",
+            MLP2, dict(weights=QuantizationArgs(num_bits=4, type="int", strategy="group", group_size=32, symmetric=False)),
+            None, 3002, 4, 32, False, 10.0,
+            "weight_zero_point I32 [ceil(out/8), groups] packed along out (pack_to_int32 packed_dim=0), zp+8 stored")),
+        ("ct-naive-int8-channel", lambda c: ct_case(
+            c, "compressed-tensors int8 per-channel symmetric weight-only, forced naive-quantized; up_proj [160,96], down_proj [96,160]",
+            MLP2, dict(weights=QuantizationArgs(num_bits=8, type="int", strategy="channel", symmetric=True)),
+            "naive-quantized", 3003, 8, None, True, 25.0,
+            "weight I8 [out,in], weight_scale bf16 [out,1]. Weight-only int8 would be inferred as pack-quantized, "
+            "so the scheme's format is set to naive-quantized")),
+        ("ct-fp8-channel", lambda c: ct_case(
+            c, "compressed-tensors FP8 E4M3 per-channel weights + dynamic per-token FP8 activations (FP8_DYNAMIC preset); "
+            "up_proj [160,96], down_proj [96,160]",
+            MLP2, dict(weights=QuantizationArgs(num_bits=8, type="float", strategy="channel", symmetric=True),
+                       input_activations=QuantizationArgs(num_bits=8, type="float", strategy="token", symmetric=True, dynamic=True)),
+            None, 3004, 8, None, True, 25.0,
+            "weight F8_E4M3 [out,in], weight_scale bf16 [out,1] multiplies; dynamic activations add no tensor. "
+            "float-quantized is only inferred when input activations are quantized (weight-only FP8 → naive-quantized)")),
+        ("ct-fp8-block128", lambda c: ct_case(
+            c, "compressed-tensors FP8 E4M3 128x128 blocks + dynamic group-128 FP8 activations (FP8_BLOCK preset); "
+            "down_proj [200,300] so the last block row/column are partial",
+            {"down_proj": (200, 300)},
+            dict(weights=QuantizationArgs(num_bits=8, type="float", strategy="block", block_structure=[128, 128], symmetric=True),
+                 input_activations=QuantizationArgs(num_bits=8, type="float", strategy="group", group_size=128, symmetric=True, dynamic=True)),
+            None, 3005, 8, None, True, 25.0,
+            "weight_scale bf16 [ceil(out/128), ceil(in/128)] = [2,3]; partial edge blocks use the scale of their block")),
     ]
     for name, fn in steps:
         if only and name not in only:
