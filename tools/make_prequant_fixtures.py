@@ -565,6 +565,78 @@ def ct_case(case: str, description: str, shapes: dict, scheme_kwargs: dict, fmt:
     )
 
 
+# ---------------------------------------------------------------------------
+# bitsandbytes 0.50.2 through transformers (from_pretrained(..., BitsAndBytesConfig,
+# device_map="cpu") + save_pretrained): the real serialisation
+# ---------------------------------------------------------------------------
+
+
+def bnb_case(case: str, description: str, H: int, I: int, quantized: list, bnb_kwargs: dict, seed: int,
+             bits: int, group_size, min_sqnr: float, tol: dict, notes: str):
+    torch.manual_seed(seed)
+    cfg = LlamaConfig(hidden_size=H, intermediate_size=I, num_hidden_layers=1, num_attention_heads=2,
+                      num_key_value_heads=2, vocab_size=64, max_position_embeddings=64, tie_word_embeddings=False)
+    model = LlamaForCausalLM(cfg).to(torch.float16)
+    orig = {}
+    for j, n in enumerate(("up_proj", "down_proj")):
+        lin = getattr(model.model.layers[0].mlp, n)
+        o, i = lin.weight.shape
+        lin.weight.data = make_weight(o, i, seed + 10 * j).to(torch.float16)
+        orig[f"model.layers.0.mlp.{n}.weight"] = lin.weight.data.float().clone()
+    model.model.norm.weight.data = norm_weight(H, torch.float16, seed + 7)
+    all_lin = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "lm_head"]
+    skip = [n for n in all_lin if n not in quantized]
+    qconf = BitsAndBytesConfig(llm_int8_skip_modules=skip, **bnb_kwargs)
+    with tempfile.TemporaryDirectory() as src, tempfile.TemporaryDirectory() as dst:
+        model.save_pretrained(src)
+        with contextlib.redirect_stderr(io.StringIO()):
+            qm = LlamaForCausalLM.from_pretrained(src, quantization_config=qconf, device_map="cpu", dtype=torch.float16)
+            qm.save_pretrained(dst)
+        config = json.loads((Path(dst) / "config.json").read_text())
+        with safe_open(str(Path(dst) / "model.safetensors"), "pt") as f:
+            saved = {k: f.get_tensor(k) for k in f.keys()}
+    keep = tuple(f"model.layers.0.mlp.{n}.weight" for n in quantized)
+    mods = tuple(f"model.layers.0.mlp.{n}." for n in quantized)
+    tensors = {k: v for k, v in saved.items() if k.startswith(mods) or k == "model.norm.weight"}
+    orig = {k: v for k, v in orig.items() if k in keep}
+    ref = {}
+    for name in keep:
+        if bnb_kwargs.get("load_in_8bit"):
+            cb, scb = tensors[name], tensors[name[: -len("weight")] + "SCB"]
+            r = bnbF.int8_vectorwise_dequant(cb, scb)
+            assert r.dtype == torch.float32
+            assert (r == (cb.float() * scb.view(-1, 1)) * torch.tensor(7.874015718698502e-3, dtype=torch.float32)).all()
+        else:
+            qsd = {k[len(name) + 1:]: v for k, v in tensors.items() if k.startswith(name + ".")}
+            qs = bnbF.QuantState.from_dict(qsd, device=torch.device("cpu"))  # how bnb loads it back
+            r16 = bnbF.dequantize_4bit(tensors[name], qs)  # model dtype (fp16), as stored
+            qs32 = copy.deepcopy(qs)
+            qs32.dtype = torch.float32
+            r = bnbF.dequantize_4bit(tensors[name], qs32)
+            assert r.dtype == torch.float32 and r16.dtype == torch.float16
+            assert (r.to(torch.float16) == r16).all(), "fp16 dequant != round_f16(float32 dequant)"
+        ref[name] = r.contiguous()
+    finish_case(
+        case, "bitsandbytes", description, bits, group_size, None if bits == 4 else True, tensors, config, ref, orig,
+        tol,
+        "LlamaForCausalLM(fp16, 1 layer) with seeded weights → save_pretrained → from_pretrained(quantization_config="
+        f"BitsAndBytesConfig({', '.join(f'{k}={v}' for k, v in bnb_kwargs.items())}, llm_int8_skip_modules=<all other linears>), "
+        "device_map='cpu') → save_pretrained; model.safetensors keeps the quantized modules' tensors and model.norm.weight "
+        "byte-for-byte (other plain tensors dropped), config.json is the saved one unchanged; reference "
+        + ("bitsandbytes.functional.int8_vectorwise_dequant(weight, SCB)" if bits == 8 else
+           "bitsandbytes.functional.dequantize_4bit(weight, QuantState.from_dict(saved side tensors)) with quant_state.dtype=float32"),
+        min_sqnr, extra={"notes": notes},
+    )
+
+
+BNB4_TOL = {"kind": "exact", "value": 0,
+            "why": "reference = dequantize_4bit with QuantState.dtype set to float32: float32 quant_map[code]*absmax "
+                   "(absmax itself float32, or nested_quant_map[c]*nested_absmax[b]+nested_offset in float32 with double "
+                   "quant). With the stored dtype (float16) bnb returns this rounded to fp16 (checked)."}
+BNB4_NOTES = ("weight U8 [numel/2, 1] = flattened row-major [out,in], first element in the HIGH nibble; absmax per 64 "
+              "consecutive elements; quant_state.bitsandbytes__<type> is a U8 tensor holding JSON text.")
+
+
 MLP2 = {"up_proj": (160, 96), "down_proj": (96, 160)}
 
 
@@ -610,6 +682,30 @@ def main():
                  input_activations=QuantizationArgs(num_bits=8, type="float", strategy="group", group_size=128, symmetric=True, dynamic=True)),
             None, 3005, 8, None, True, 25.0,
             "weight_scale bf16 [ceil(out/128), ceil(in/128)] = [2,3]; partial edge blocks use the scale of their block")),
+        ("bnb-nf4", lambda c: bnb_case(
+            c, "bitsandbytes NF4 blocksize 64, no double quant; up_proj [192,64], down_proj [64,192], fp16 model",
+            64, 192, ["up_proj", "down_proj"],
+            dict(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=False, bnb_4bit_compute_dtype=torch.float16),
+            4001, 4, 64, 10.0, BNB4_TOL, BNB4_NOTES)),
+        ("bnb-fp4", lambda c: bnb_case(
+            c, "bitsandbytes FP4 blocksize 64, no double quant; up_proj [192,64], down_proj [64,192], fp16 model",
+            64, 192, ["up_proj", "down_proj"],
+            dict(load_in_4bit=True, bnb_4bit_quant_type="fp4", bnb_4bit_use_double_quant=False, bnb_4bit_compute_dtype=torch.float16),
+            4002, 4, 64, 10.0, BNB4_TOL, BNB4_NOTES)),
+        ("bnb-nf4-double", lambda c: bnb_case(
+            c, "bitsandbytes NF4 blocksize 64 with double quant (nested blocksize 256); down_proj [200,320] = 1000 "
+            "blocks so nested_absmax has 4 entries, the last covering a partial group of 232; fp16 model",
+            200, 320, ["down_proj"],
+            dict(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=torch.float16),
+            4003, 4, 64, 10.0, BNB4_TOL,
+            BNB4_NOTES + " Double quant: absmax is U8 codes, absmax = nested_quant_map[code]*nested_absmax[block//256] + nested_offset (JSON).")),
+        ("bnb-int8", lambda c: bnb_case(
+            c, "bitsandbytes LLM.int8 weights (row-wise absmax); up_proj [192,64], down_proj [64,192], fp16 model",
+            64, 192, ["up_proj", "down_proj"], dict(load_in_8bit=True), 4004, 8, None, 25.0,
+            {"kind": "exact", "value": 0,
+             "why": "reference = int8_vectorwise_dequant = (float32(q)*SCB)*7.874015718698502e-3 (float32 1/127), in that "
+                    "order: exact for a reader that does the same; q*SCB/127 differs by up to ~1 ulp (relative 2.4e-7)."},
+            "weight I8 [out,in], SCB F32 [out] (row absmax), weight_format U8 rank-0 (shape [])")),
     ]
     for name, fn in steps:
         if only and name not in only:
