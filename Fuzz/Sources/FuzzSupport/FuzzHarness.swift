@@ -25,6 +25,17 @@ public enum FuzzHarness {
             let shown = DisplayText.brief(info.name)
             precondition(!shown.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "a control character got through")
         }
+        // Stored-quantized tensors (GGUF blocks, GPTQ/AWQ/… logical weights): the
+        // first and last blocks read whole, each element in exactly its block.
+        for info in checkpoint.tensors {
+            guard let stored = checkpoint.storedQuantization(for: info), stored.blockCount > 0 else { continue }
+            for index in Set([0, stored.blockCount - 1]) {
+                guard let block = try? stored.block(index) else { continue }
+                precondition(block.codes.count == block.elements.count && block.values.count == block.elements.count, "block \(index) sizes")
+                for e in block.elements.prefix(64) { precondition(stored.blockIndex(ofElement: e) == index, "element \(e) not in its block") }
+                _ = stored.worked(block, at: 0)
+            }
+        }
         var budget = 4 * decodeLimit
         for info in checkpoint.tensors where info.elementCount <= decodeLimit && info.elementCount <= budget {
             budget -= info.elementCount

@@ -44,7 +44,12 @@ struct BitsAndBytes4BitStoredTensor: ElementwiseStored {
         quantType = type
         blockSize = blocks
         self.shape = shape
-        let count = shape.reduce(1, *)
+        var count = 1
+        for extent in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard !overflow else { throw source.fail(stateInfo, "quant_state shape \(shape) is too large") }
+            count = product
+        }
         guard weightInfo.storage == .uint8, weightInfo.elementCount == (count + 1) / 2 else {
             throw source.fail(weightInfo, "holds \(weightInfo.elementCount) \(weightInfo.dtype) bytes; \(shape) at two codes a byte needs \((count + 1) / 2) U8")
         }

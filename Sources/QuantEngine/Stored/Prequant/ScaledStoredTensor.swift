@@ -63,7 +63,8 @@ struct ScaledStoredTensor: ElementwiseStored {
         }
         table = format.map(DecodeTable.table(for:))
         let n = scaleInfo.elementCount
-        let block = config?.blockSize ?? [128, 128]
+        guard n >= 1 else { throw source.fail(scaleInfo, "holds no scales") }
+        let block = (config?.blockSize).flatMap { $0.count == 2 && $0.allSatisfy { $0 > 0 } ? $0 : nil } ?? [128, 128]
         if n == 1 {
             layout = .tensor
         } else if kind == .fineGrainedFP8 || config?.strategy == "block"
