@@ -755,6 +755,9 @@ Each `<case>/` holds
   tolerance to compare with (and why), SQNR of the reference against the original weight, versions,
   and the library calls.
 
+Independent check: `python3 tools/check_prequant_fixtures.py` decodes every case with numpy from the
+layouts in PREQUANT-NOTES.md and compares bit-for-bit with reference.safetensors (all EXACT).
+
 Weights: N(0, 0.02²) with two outlier input columns (×10), seeded per case.
 
 Tolerances: every case is `exact` against the float32 reference, because each reference is the
