@@ -182,6 +182,28 @@ def st_info(path: Path) -> dict:
     return out
 
 
+def sort_safetensors_metadata(path: Path) -> None:
+    """safetensors (Rust) keeps __metadata__ in a HashMap, so with more than one key its
+    order changes from run to run. Rewrite that object with sorted keys — same bytes,
+    same length — so the files are reproducible."""
+    raw = bytearray(path.read_bytes())
+    n = int.from_bytes(raw[:8], "little")
+    header = raw[8:8 + n].decode()
+    start = header.find('"__metadata__":{')
+    if start < 0:
+        return
+    i = start + len('"__metadata__":')
+    end = header.index("}", i) + 1  # metadata values are plain strings without braces here
+    meta = json.loads(header[i:end])
+    canon = json.dumps(dict(sorted(meta.items())), separators=(",", ":"), ensure_ascii=False)
+    assert len(canon.encode()) == len(header[i:end].encode()), "metadata re-serialisation changed length"
+    header = header[:i] + canon + header[end:]
+    raw[8:8 + n] = header.encode()
+    path.write_bytes(bytes(raw))
+    with safe_open(str(path), "pt") as f:  # still a valid file with the same metadata
+        assert f.metadata() == meta
+
+
 def write_json(path: Path, obj) -> None:
     path.write_text(json.dumps(obj, indent=2, sort_keys=False) + "\n")
 
@@ -241,11 +263,13 @@ def finish_case(
         meta.update(metadata)
     if shards is None:
         save_file({k: v.contiguous() for k, v in tensors.items()}, str(d / "model.safetensors"), metadata=meta)
+        sort_safetensors_metadata(d / "model.safetensors")
     else:
         weight_map = {}
         total = 0
         for fname, sd in shards:
             save_file({k: v.contiguous() for k, v in sd.items()}, str(d / fname), metadata=meta)
+            sort_safetensors_metadata(d / fname)
             for k, v in sd.items():
                 weight_map[k] = fname
                 total += v.numel() * v.element_size()
@@ -637,7 +661,126 @@ BNB4_NOTES = ("weight U8 [numel/2, 1] = flattened row-major [out,in], first elem
               "consecutive elements; quant_state.bitsandbytes__<type> is a U8 tensor holding JSON text.")
 
 
+# ---------------------------------------------------------------------------
+# transformers' FP8 integrations: FineGrainedFP8 (Fp8Quantize/Fp8Dequantize) and
+# FBGEMM FP8 (pure-torch quantize_fp8_per_row; the fbgemm op itself is CUDA-only)
+# ---------------------------------------------------------------------------
+
+
+def finegrained_fp8_case(case: str, seed: int):
+    torch.manual_seed(seed)
+    qcfg = FineGrainedFP8Config()  # weight_block_size [128, 128], scale_fmt "float"
+    hfq = types.SimpleNamespace(quantization_config=qcfg)
+    name = "model.layers.0.mlp.down_proj.weight"
+    w = make_weight(256, 384, seed).to(torch.bfloat16)
+    out = Fp8Quantize(hfq)._quantize_one(name, w)
+    assert set(out) == {name, "model.layers.0.mlp.down_proj.weight_scale_inv"}, "Fp8Quantize skipped the weight"
+    tensors = dict(out)
+    tensors["model.norm.weight"] = norm_weight(256, torch.bfloat16, seed + 7)
+    deq = Fp8Dequantize(hfq)
+    r = deq._dequantize_one(out[name], out["model.layers.0.mlp.down_proj.weight_scale_inv"], output_dtype=torch.float32)
+    rb = deq._dequantize_one(out[name], out["model.layers.0.mlp.down_proj.weight_scale_inv"], output_dtype=torch.bfloat16)
+    assert (r.to(torch.bfloat16) == rb).all()
+    config = llama_shell_config(256, 384, "bfloat16", qcfg.to_dict())
+    finish_case(
+        case, "fp8", "FineGrainedFP8 (DeepSeek-style) E4M3 weights, 128x128 blocks; down_proj [256,384] (2x3 blocks), bf16 model",
+        8, None, True, tensors, config, {name: r.contiguous()}, {name: w.float()},
+        {"kind": "exact", "value": 0,
+         "why": "reference = Fp8Dequantize._dequantize_one(..., output_dtype=float32): float32 fp8.float()*weight_scale_inv "
+                "(F32). Loading with the default output dtype (bf16) rounds this to bf16 (checked)."},
+        "transformers.integrations.finegrained_fp8.Fp8Quantize(hf_quantizer with FineGrainedFP8Config())._quantize_one "
+        "(bf16 weight) → weight + weight_scale_inv; reference Fp8Dequantize._dequantize_one(output_dtype=float32); "
+        "config quantization_config = FineGrainedFP8Config().to_dict()",
+        25.0,
+        extra={"notes": "weight_scale_inv F32 [out/128, in/128] MULTIPLIES (it is max|w|/448 per block despite the name). "
+                        "Fp8Quantize silently returns the weight unquantized when a dim is not a multiple of 128."},
+    )
+
+
+def fbgemm_fp8_case(case: str, seed: int):
+    torch.manual_seed(seed)
+    tensors, ref, orig = {}, {}, {}
+    for j, (n, (o, i)) in enumerate(MLP2.items()):
+        key = f"model.layers.0.mlp.{n}.weight"
+        w = make_weight(o, i, seed + 10 * j).to(torch.bfloat16)
+        q, sc = quantize_fp8_per_row(w)
+        # as FbgemmFp8Quantize.convert: weight_scale is the per-row scale viewed [out, 1]
+        tensors[key] = q
+        tensors[f"model.layers.0.mlp.{n}.weight_scale"] = sc.view(sc.shape[0], 1)
+        ref[key] = (q.to(torch.float32) * sc.view(-1, 1)).contiguous()
+        orig[key] = w.float()
+    tensors["model.norm.weight"] = norm_weight(96, torch.bfloat16, seed + 7)
+    config = llama_shell_config(96, 160, "bfloat16", FbgemmFp8Config().to_dict())
+    finish_case(
+        case, "fbgemm_fp8", "FBGEMM FP8 E4M3 per-row (per output channel) weights; up_proj [160,96], down_proj [96,160], bf16 model",
+        8, None, True, tensors, config, ref, orig,
+        {"kind": "exact", "value": 0,
+         "why": "reference = float32(fp8) * weight_scale (F32), computed by this script: FbgemmFp8Linear has no CPU "
+                "dequantization (its forward needs the CUDA fbgemm / scaled_mm kernels)."},
+        "transformers.integrations.compressed_tensors.quantize_fp8_per_row (the pure-torch port FbgemmFp8Quantize uses "
+        "when fbgemm_gpu is absent) on the bf16 weight, scale viewed [out,1] as FbgemmFp8Quantize.convert does; "
+        "reference weight.float()*weight_scale (own formula, no library CPU dequant); config FbgemmFp8Config().to_dict()",
+        25.0,
+        extra={"notes": "weight_scale F32 [out,1] = row max|w| / 448, multiplies; input_scale_ub is a non-persistent "
+                        "buffer so it is not in checkpoints. The CUDA fbgemm op may differ from this port in rounding."},
+    )
+
+
 MLP2 = {"up_proj": (160, 96), "down_proj": (96, 160)}
+
+
+
+README_HEAD = """# Pre-quantized checkpoint fixtures (issue 10, docs/contract.md §8)
+
+Generated by `tools/make_prequant_fixtures.py` with the real quantization libraries, CPU only:
+
+    /work/venv-prequant/bin/python tools/make_prequant_fixtures.py          # all cases + manifest + this README
+    /work/venv-prequant/bin/python tools/make_prequant_fixtures.py bnb-nf4  # one case (manifest/README untouched)
+
+auto-gptq and autoawq are installed `--no-deps` next to transformers 5; the script works around their
+import problems (see its header and /work/shared/PREQUANT-NOTES.md). Seeded and single-threaded: two runs
+give byte-identical files.
+
+Each `<case>/` holds
+
+- `model.safetensors` — tensors exactly as the library / `save_pretrained` writes them (real checkpoint
+  names), plus `model.norm.weight`, a plain tensor that must stay plain. `gptq-folder` is instead a sharded
+  folder: `model-00001-of-00002.safetensors` (up_proj), `model-00002-of-00002.safetensors` (down_proj and
+  the norm) and `model.safetensors.index.json`.
+- `config.json` — the `quantization_config` the library writes (bitsandbytes: transformers' saved config
+  unchanged; compressed-tensors: `ModelCompressor.update_config` output; others: a minimal Llama config
+  around the library's own dict).
+- `reference.safetensors` — the library's own dequantization, float32, `<module>.weight` [out, in].
+- `case.json` — format, bits, group size, symmetric, logical weights with their side tensors, the
+  tolerance to compare with (and why), SQNR of the reference against the original weight, versions,
+  and the library calls.
+
+Independent check: `python3 tools/check_prequant_fixtures.py` decodes every case with numpy from the
+layouts in PREQUANT-NOTES.md and compares bit-for-bit with reference.safetensors (all EXACT).
+
+Weights: N(0, 0.02²) with two outlier input columns (×10), seeded per case.
+
+Tolerances: every case is `exact` against the float32 reference, because each reference is the
+library's dequantization evaluated in float32 on the stored values (where the library would compute in
+fp16/bf16, the stored 16-bit scales are upcast first; the script checks that the library's 16-bit output
+equals the float32 reference rounded to that type). Orders of operations that matter for bit-exactness
+are spelled out in each case.json (`bnb-int8`: (q·SCB)·float32(1/127)).
+
+## Cases
+
+| case | format | what |
+|---|---|---|
+"""
+
+
+def write_readme(formats: dict) -> None:
+    rows = []
+    for c in CASES:
+        info = json.loads((OUT / c / "case.json").read_text())
+        rows.append(f"| `{c}` | {formats[c]} | {info['description']} |")
+    vers = "\n".join(f"- {k} {v}" for k, v in VERSIONS.items())
+    text = README_HEAD + "\n".join(rows) + "\n\n## Versions\n\n" + vers + "\n"
+    (OUT / "README.md").write_text(text)
 
 
 def main():
@@ -706,11 +849,19 @@ def main():
              "why": "reference = int8_vectorwise_dequant = (float32(q)*SCB)*7.874015718698502e-3 (float32 1/127), in that "
                     "order: exact for a reader that does the same; q*SCB/127 differs by up to ~1 ulp (relative 2.4e-7)."},
             "weight I8 [out,in], SCB F32 [out] (row absmax), weight_format U8 rank-0 (shape [])")),
+        ("fbgemm-fp8", lambda c: fbgemm_fp8_case(c, 5001)),
+        ("finegrained-fp8-block128", lambda c: finegrained_fp8_case(c, 5002)),
     ]
     for name, fn in steps:
         if only and name not in only:
             continue
         fn(name)
+    if only:
+        return  # partial run: leave manifest and README alone
+    formats = {c: json.loads((OUT / c / "case.json").read_text())["format"] for c in CASES}
+    write_json(OUT / "manifest.json", {"cases": CASES, "formats": formats, "versions": VERSIONS,
+                                       "generator": "tools/make_prequant_fixtures.py"})
+    write_readme(formats)
 
 
 if __name__ == "__main__":
