@@ -30,7 +30,8 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let tensors = try #require(try CLI.json(r)["tensors"] as? [[String: Any]])
         let weight = try #require(tensors.first { $0["name"] as? String == "model.layers.0.mlp.up_proj.weight" })
-        #expect(weight["dtype"] as? String == "gptq-int4-g32-sym")
+        #expect(weight["dtype"] as? String == "gptq-int4")
+        #expect((weight["quantization"] as? [String: Any])?["format"] as? String == "gptq int4 g32 sym")
         #expect(weight["shape"] as? [Int] == [160, 96])
         let q = try #require(weight["quantization"] as? [String: Any])
         #expect(q["method"] as? String == "gptq")
@@ -39,7 +40,7 @@ import Testing
         let qweight = try #require(tensors.first { $0["name"] as? String == "model.layers.0.mlp.up_proj.qweight" })
         #expect(qweight["dtype"] as? String == "I32" && qweight["part_of"] as? String == "model.layers.0.mlp.up_proj.weight")
         let text = try CLI.run(["inspect", Self.model("gptq-int4-g32-sym")])
-        #expect(text.stdout.contains("gptq-int4-g32-sym") && text.stdout.contains("part of model.layers.0.mlp.up_proj.weight"))
+        #expect(text.stdout.contains("gptq-int4") && text.stdout.contains("part of model.layers.0.mlp.up_proj.weight"))
     }
 
     @Test("blocks --json values equal export, for every format", arguments: cases)

@@ -1,4 +1,27 @@
 extension StoredQuantization {
+    /// The `dtype` `inspect` gives a logical pre-quantized weight: the method
+    /// and the code type, as docs/contract.md §8 spells them (`gptq-int4`,
+    /// `awq-int4`, `compressed-tensors-int4`, `bnb-nf4`, `fbgemm-fp8-e4m3`);
+    /// the group size and symmetry are in its `quantization` object.
+    public var dtypeName: String {
+        switch self {
+        case let t as GGUFStoredTensor: return t.type.name
+        case let t as GPTQStoredTensor: return "gptq-int\(t.bits)"
+        case is AWQStoredTensor: return "awq-int4"
+        case let t as PackedIntStoredTensor: return "compressed-tensors-int\(t.bits)"
+        case let t as BitsAndBytes4BitStoredTensor: return "bnb-\(t.quantType)"
+        case let t as ScaledStoredTensor:
+            let code = t.format?.name ?? "int8"
+            switch t.kind {
+            case .compressedInt8, .compressedFP8: return "compressed-tensors-\(code)"
+            case .fbgemmFP8: return "fbgemm-\(code)"
+            case .fineGrainedFP8: return "finegrained-\(code)"
+            case .bitsandbytesInt8: return "bnb-int8"
+            }
+        default: return formatName.replacingOccurrences(of: " ", with: "-")
+        }
+    }
+
     /// The scheme and granularity quantscope quantizes with that comes
     /// closest to what is stored, spelled as `quantscope stats` takes them
     /// (`q4_k`, `int4-asym group:128`, `nf4 group:64`, `fp8-e4m3

@@ -90,7 +90,7 @@ enum PrequantRecognizer {
     static func logicalInfo(_ tensor: any StoredQuantization, infos: [String: TensorInfo]) -> TensorInfo {
         let sides = tensor.sideTensors.compactMap { infos[$0] }
         let first = sides.first
-        var info = TensorInfo(name: tensor.name, dtype: tensor.formatName.replacingOccurrences(of: " ", with: "-"),
+        var info = TensorInfo(name: tensor.name, dtype: tensor.dtypeName,
                               storage: .prequantized(tensor.formatName), shape: tensor.shape,
                               offset: first?.offset ?? 0, byteCount: sides.reduce(0) { $0 + $1.byteCount },
                               fileIndex: first?.fileIndex ?? 0)

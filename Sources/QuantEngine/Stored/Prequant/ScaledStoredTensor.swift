@@ -113,7 +113,7 @@ struct ScaledStoredTensor: ElementwiseStored {
         case .compressedInt8: "compressed-tensors int8 \(granularity)" + (zeros.isEmpty ? " sym" : " asym")
         case .compressedFP8: "compressed-tensors \(format?.name ?? "fp8") \(granularity)"
         case .fbgemmFP8: "fbgemm \(format?.name ?? "fp8") \(granularity)"
-        case .fineGrainedFP8: "fp8 \(format?.name ?? "fp8") \(granularity)"
+        case .fineGrainedFP8: "finegrained \(format?.name ?? "fp8") \(granularity)"
         case .bitsandbytesInt8: "bnb int8 channel"
         }
     }
