@@ -102,3 +102,31 @@ import Testing
         }
     }
 }
+
+/// Golden `stored:` pages for a GPTQ and a bitsandbytes NF4 weight written
+/// by the libraries (Tests/QuantEngineTests/Fixtures/prequant).
+@Suite struct StoredPrequantViewTests {
+    static func model(_ name: String) -> String {
+        StoredViewTests.fixtures.appendingPathComponent("prequant/\(name)/model.safetensors").path
+    }
+
+    static let cases = [("gptq", "gptq-int4-g32-asym-descact", "model.layers.0.mlp.up_proj.weight", 1000),
+                        ("bnb-nf4", "bnb-nf4", "model.layers.0.mlp.down_proj.weight", 777)]
+
+    @Test(arguments: [ViewKind.histogram, .mapping, .packing, .error])
+    func golden(_ view: ViewKind) throws {
+        for (label, folder, name, cursor) in Self.cases {
+            let state = try StoredViewTests.state(Self.model(folder), name, view: view, cursor: cursor)
+            #expect(state.showsStored, "\(label) should open as stored")
+            Golden.check(ScreenRenderer.render(state, theme: .monochrome), "stored-\(label)-\(view)-80x24")
+        }
+    }
+
+    @Test func gptqOpensOverItsFreshEquivalent() throws {
+        let state = try StoredViewTests.state(Self.model("gptq-int4-g32-asym-descact"), "model.layers.0.mlp.up_proj.weight", view: .error)
+        #expect(state.schemeSpelling == "stored: gptq int4 g32 asym act-order")
+        #expect(state.settings.spelling(rank: 2) == "int4-asym group:32")
+        let nf4 = try StoredViewTests.state(Self.model("bnb-nf4"), "model.layers.0.mlp.down_proj.weight", view: .error)
+        #expect(nf4.settings.spelling(rank: 2) == "nf4 group:64")
+    }
+}

@@ -54,7 +54,13 @@ enum BlocksReport {
         for block in blocks {
             out += "\nblock \(block.index)"
             if let offset = block.offset { out += String(format: " at file offset 0x%llx", offset) }
-            if let first = block.elements.first { out += " (elements \(first)…\(block.elements.last ?? first))" }
+            if case .object = elementsJSON(block.elements), let first = block.elements.first {
+                out += " (elements \(first)…\(block.elements.last ?? first))"
+            } else if !block.elements.isEmpty {
+                let columns = stored.shape.last ?? 1
+                let shown = block.elements.prefix(8).map { String($0 % max(1, columns)) }.joined(separator: ", ")
+                out += " (\(block.elements.count) elements of row \(block.elements[0] / max(1, columns)), scattered: columns \(shown)\(block.elements.count > 8 ? ", …" : ""))"
+            }
             out += "\n"
             let width = block.raw.map { $0.label.count }.max() ?? 0
             let indent = gguf == nil ? "" : "    "
