@@ -60,7 +60,8 @@ enum InspectReport {
                 .init("offset", info.fileOffset.map { .integer(Int64($0)) } ?? .null),
                 .init("bytes", .integer(Int64(info.byteCount))),
             ]
-            if info.fileOffset == nil { members.append(.init("compressed", .bool(true))) }
+            let logical: Bool = if case .prequantized = info.storage { true } else { false }
+            if info.fileOffset == nil && !logical { members.append(.init("compressed", .bool(true))) }
             if let ne = info.ne { members.append(.init("ne", .array(ne.map { .integer(Int64($0)) }))) }
             if sharded { members.append(.init("file", .string(c.filePath(of: info)))) }
             if !info.isDecodable { members.append(.init("decodable", .bool(false))) }
@@ -89,6 +90,14 @@ enum InspectReport {
         ])
     }
 
+    /// The offset column: a number, `deflated` (an npz member), or `in parts`
+    /// (a pre-quantized weight, whose bytes are its side tensors').
+    static func offsetText(_ info: TensorInfo) -> String {
+        if let offset = info.fileOffset { return String(offset) }
+        if case .prequantized = info.storage { return "in parts" }
+        return "deflated"
+    }
+
     /// The human listing. Every string from the file goes through
     /// `DisplayText.brief`: escaped, and cut in the middle past 200 characters.
     static func table(_ c: Checkpoint) -> String {
@@ -114,7 +123,7 @@ enum InspectReport {
         func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         lines.append(pad("name", nameWidth) + "  " + pad("dtype", 8) + "  " + pad("shape", shapeWidth) + "  " + lpad("offset", 12) + "  " + lpad("bytes", 12))
         for (i, (info, shape)) in zip(c.tensors, shapes).enumerated() {
-            var line = pad(names[i], nameWidth) + "  " + pad(dtypes[i], 8) + "  " + pad(shape, shapeWidth) + "  " + lpad(info.fileOffset.map(String.init) ?? "deflated", 12) + "  " + lpad(String(info.byteCount), 12)
+            var line = pad(names[i], nameWidth) + "  " + pad(dtypes[i], 8) + "  " + pad(shape, shapeWidth) + "  " + lpad(offsetText(info), 12) + "  " + lpad(String(info.byteCount), 12)
             if let ne = info.ne { line += "  ne=\(ne)" }
             if !info.isDecodable { line += "  (decoding not supported yet)" }
             if case .prequantized = info.storage { line += "  (stored quantized; `quantscope blocks` shows it)" }

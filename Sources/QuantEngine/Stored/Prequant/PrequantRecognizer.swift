@@ -94,7 +94,8 @@ enum PrequantRecognizer {
                               storage: .prequantized(tensor.formatName), shape: tensor.shape,
                               offset: first?.offset ?? 0, byteCount: sides.reduce(0) { $0 + $1.byteCount },
                               fileIndex: first?.fileIndex ?? 0)
-        info.fileOffset = first?.fileOffset
+        // Its bytes are its side tensors', wherever they are: no one byte range.
+        info.fileOffset = nil
         return info
     }
 }
