@@ -37,6 +37,11 @@ public protocol StoredQuantization: Sendable {
     /// The formula for element `position` of `block` with the block's
     /// numbers filled in, ending in the value: `w = 0.0123·(11 − (7 + 1)) = 0.0369`.
     func worked(_ block: StoredBlock, at position: Int) -> String
+    /// Where the code of element `position` of `block` sits in the file's
+    /// bytes, in the format's own terms: `qs[37] bits 4…7`, `qweight[5, 10]
+    /// bits 12…15`, `weight[388] high nibble` (the Packing view's last link
+    /// from value to byte).
+    func codeLocation(_ block: StoredBlock, at position: Int) -> String
     /// Which block holds the element at flat row-major `element` of the logical tensor.
     func blockIndex(ofElement element: Int) -> Int
 

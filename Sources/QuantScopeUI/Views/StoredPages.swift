@@ -121,6 +121,8 @@ enum StoredPages {
         let q = b.codes.indices.contains(p.position) ? b.codes[p.position] : 0
         let bits = p.stored.codeBits ?? 8
         put("cursor \(c.elementLabel): code q = \(q) = 0b\(binary(q, bits))  →  \(Format.number(b.values.indices.contains(p.position) ? b.values[p.position] : 0))", theme.accent)
+        let location = p.stored.codeLocation(b, at: p.position)
+        if !location.isEmpty { put("  stored in " + location, theme.accent) }
         let labelWidth = min(max(b.raw.map { CellBuffer.width(of: $0.label) }.max() ?? 0, 8), max(8, rect.width / 3))
         let bytesPerRow = max(4, (rect.width - labelWidth - 12) / 3)
         for raw in b.raw {

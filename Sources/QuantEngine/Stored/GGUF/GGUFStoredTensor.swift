@@ -143,3 +143,38 @@ extension GGUFStoredTensor {
         }
     }
 }
+
+extension GGUFStoredTensor {
+    public func codeLocation(_ block: StoredBlock, at j: Int) -> String {
+        func nibble(_ field: String, _ byte: Int, high: Bool) -> String { "\(field)[\(byte)] bits \(high ? "4…7" : "0…3")" }
+        func bits(_ field: String, _ byte: Int, _ shift: Int, _ width: Int) -> String {
+            width == 1 ? "\(field)[\(byte)] bit \(shift)" : "\(field)[\(byte)] bits \(shift)…\(shift + width - 1)"
+        }
+        switch type.id {
+        case GGMLType.q4_0.id, GGMLType.q4_1.id, GGMLType.iq4_nl.id, GGMLType.mxfp4.id:
+            return nibble("qs", j % 16, high: j >= 16)
+        case GGMLType.q5_0.id, GGMLType.q5_1.id:
+            return nibble("qs", j % 16, high: j >= 16) + " + qh bit \(j)"
+        case GGMLType.q8_0.id, GGMLType.q8_K.id:
+            return "qs[\(j)] (one int8)"
+        case GGMLType.q2_K.id:
+            let (h, t, l) = (j / 128, (j % 128) / 32, j % 32)
+            return bits("qs", 32 * h + l, 2 * t, 2)
+        case GGMLType.q3_K.id:
+            let (h, t, l) = (j / 128, (j % 128) / 32, j % 32)
+            return bits("qs", 32 * h + l, 2 * t, 2) + " + " + bits("hmask", l, 4 * h + t, 1)
+        case GGMLType.q4_K.id, GGMLType.q5_K.id:
+            let (c, t, l) = (j / 64, (j % 64) / 32, j % 32)
+            let low = nibble("qs", 32 * c + l, high: t == 1)
+            return type.id == GGMLType.q5_K.id ? low + " + " + bits("qh", l, j / 32, 1) : low
+        case GGMLType.q6_K.id:
+            let (h, g, l) = (j / 128, (j % 128) / 32, j % 32)
+            return nibble("ql", 64 * h + 32 * (g % 2) + l, high: g >= 2) + " + " + bits("qh", 32 * h + l, 2 * g, 2)
+        case GGMLType.iq4_xs.id:
+            let (s, i) = (j / 32, j % 32)
+            return nibble("qs", 16 * s + i % 16, high: i >= 16)
+        default:
+            return ""
+        }
+    }
+}

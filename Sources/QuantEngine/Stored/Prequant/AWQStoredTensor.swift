@@ -109,3 +109,11 @@ extension AWQStoredTensor {
         return "w = scale·(q − zero) = \(s)·(\(block.codes[position]) − \(z)) = \(storedNumber(block.values[position]))"
     }
 }
+
+extension AWQStoredTensor {
+    func codeLocation(_ block: StoredBlock, at position: Int) -> String {
+        guard block.elements.indices.contains(position) else { return "" }
+        let e = block.elements[position], row = e / columns, slot = Self.slot[row % 8]
+        return "qweight[\(e % columns), \(row / 8)] bits \(4 * slot)…\(4 * slot + 3) (nibble \(slot): AWQ's order 0 2 4 6 1 3 5 7)"
+    }
+}

@@ -144,3 +144,11 @@ extension BitsAndBytes4BitStoredTensor {
             + "\(storedNumber(quantMap[q]))·\(storedNumber(block.number("absmax") ?? 0)) = \(storedNumber(block.values[position]))"
     }
 }
+
+extension BitsAndBytes4BitStoredTensor {
+    func codeLocation(_ block: StoredBlock, at position: Int) -> String {
+        guard block.elements.indices.contains(position) else { return "" }
+        let e = block.elements[position]
+        return "weight[\(e / 2)] " + (e % 2 == 0 ? "bits 4…7 (high nibble: even elements come first)" : "bits 0…3 (low nibble)")
+    }
+}

@@ -143,3 +143,11 @@ extension GPTQStoredTensor {
         return zeroOffset == 1 ? "w = scale·(q − (zero + 1)) = \(s)·(\(q) − (\(z) + 1)) = \(v)" : "w = scale·(q − zero) = \(s)·(\(q) − \(z)) = \(v)"
     }
 }
+
+extension GPTQStoredTensor {
+    func codeLocation(_ block: StoredBlock, at position: Int) -> String {
+        guard block.elements.indices.contains(position) else { return "" }
+        let e = block.elements[position], column = e % columns, slot = column % qweight.perWord
+        return "qweight[\(column / qweight.perWord), \(e / columns)] bits \(slot * bits)…\(slot * bits + bits - 1)"
+    }
+}

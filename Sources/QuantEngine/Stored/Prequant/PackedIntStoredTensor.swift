@@ -133,3 +133,11 @@ extension PackedIntStoredTensor {
         return "w = scale·((q − \(offsetCode)) − zero) = \(s)·((\(q) − \(offsetCode)) − \(Int(block.number("zero") ?? 0))) = \(v)"
     }
 }
+
+extension PackedIntStoredTensor {
+    func codeLocation(_ block: StoredBlock, at position: Int) -> String {
+        guard block.elements.indices.contains(position) else { return "" }
+        let e = block.elements[position], column = e % columns, slot = column % packed.perWord
+        return "weight_packed[\(e / columns), \(column / packed.perWord)] bits \(slot * bits)…\(slot * bits + bits - 1)"
+    }
+}

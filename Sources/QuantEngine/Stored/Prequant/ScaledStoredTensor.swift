@@ -246,3 +246,11 @@ extension ScaledStoredTensor {
         }
     }
 }
+
+extension ScaledStoredTensor {
+    func codeLocation(_ block: StoredBlock, at position: Int) -> String {
+        guard block.elements.indices.contains(position) else { return "" }
+        let e = block.elements[position]
+        return "weight[\(e / columns), \(e % columns)] (one \(format == nil ? "int8" : format?.name ?? "fp8") byte)"
+    }
+}
