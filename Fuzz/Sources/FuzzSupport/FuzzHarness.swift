@@ -34,6 +34,7 @@ public enum FuzzHarness {
                 precondition(block.codes.count == block.elements.count && block.values.count == block.elements.count, "block \(index) sizes")
                 for e in block.elements.prefix(64) { precondition(stored.blockIndex(ofElement: e) == index, "element \(e) not in its block") }
                 _ = stored.worked(block, at: 0)
+                _ = stored.codeLocation(block, at: block.codes.count - 1)
             }
         }
         var budget = 4 * decodeLimit
