@@ -5,10 +5,11 @@ extension Checkpoint {
     /// (docs/contract.md §8).
     ///
     /// `blocks`, `inspect` and the explorer's `stored:` scheme all start here.
-    public func storedQuantization(for info: TensorInfo) -> (any StoredQuantization)? {
+    /// - Throws: `TensorFileError` when the parameters cannot be read.
+    public func storedQuantization(for info: TensorInfo) throws(TensorFileError) -> (any StoredQuantization)? {
         if format == .gguf { return GGUFStoredTensor(info: info, checkpoint: self) }
-        guard case .prequantized = info.storage else { return nil }
-        return prequantized[info.name]
+        guard case .prequantized = info.storage, let stored = prequantized[info.name] else { return nil }
+        return try stored.loaded()
     }
 }
 

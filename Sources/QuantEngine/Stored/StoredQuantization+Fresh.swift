@@ -41,7 +41,7 @@ extension StoredQuantization {
         case let t as BitsAndBytes4BitStoredTensor:
             return (t.quantType, "group:\(t.blockSize)")
         case let t as ScaledStoredTensor:
-            let scheme = t.format == nil ? (t.zeros.isEmpty ? "int8" : "int8-asym") : (t.format == .e5m2 ? "fp8-e5m2" : "fp8-e4m3")
+            let scheme = t.format == nil ? (t.zeroInfo == nil ? "int8" : "int8-asym") : (t.format == .e5m2 ? "fp8-e5m2" : "fp8-e4m3")
             switch t.layout {
             case .tensor: return (scheme, "tensor")
             case .rowGroups(let groups, let size): return (scheme, groups == 1 ? "channel" : "group:\(size)")

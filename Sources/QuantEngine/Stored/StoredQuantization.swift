@@ -45,6 +45,11 @@ public protocol StoredQuantization: Sendable {
     /// Which block holds the element at flat row-major `element` of the logical tensor.
     func blockIndex(ofElement element: Int) -> Int
 
+    /// A copy with its parameters (scales, zeros, absmax…) read from the
+    /// file: opening a checkpoint reads only shapes, so that listing a
+    /// multi-GB model reads none of its parameter tensors (docs/contract.md §8).
+    func loaded() throws(TensorFileError) -> Self
+
     /// Block `index`, read from the file.
     func block(_ index: Int) throws(TensorFileError) -> StoredBlock
     /// The whole tensor decoded to Float32 with the stored parameters.

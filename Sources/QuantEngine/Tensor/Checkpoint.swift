@@ -81,7 +81,7 @@ public final class Checkpoint: @unchecked Sendable {
     public func load(_ info: TensorInfo) throws(TensorFileError) -> Tensor {
         if case .prequantized = info.storage {
             guard let stored = prequantized[info.name] else { throw .unsupportedDType(path: path, tensor: info.name, dtype: info.dtype) }
-            return try stored.decode()
+            return try stored.loaded().decode()
         }
         guard info.isDecodable else { throw .unsupportedDType(path: filePath(of: info), tensor: info.name, dtype: info.dtype) }
         let store = files[info.fileIndex]

@@ -36,8 +36,9 @@ public final class ComputeWorker: @unchecked Sendable {
                 let info = file.checkpoint.tensors[ref.tensor]
                 do throws(TensorFileError) {
                     let tensor = try file.checkpoint.load(info)
-                    self.post(.loaded(LoadedTensor(ref: ref, info: info, fileName: file.name, tensor: tensor,
-                                                           stored: file.checkpoint.storedQuantization(for: info)), generation: generation))
+                    let stored = try file.checkpoint.storedQuantization(for: info)
+                    self.post(.loaded(LoadedTensor(ref: ref, info: info, fileName: file.name, tensor: tensor, stored: stored),
+                                      generation: generation))
                 } catch {
                     self.post(.failed(error.description, generation: generation))
                 }

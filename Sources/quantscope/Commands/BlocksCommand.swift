@@ -36,7 +36,7 @@ struct BlocksCommand: ParsableCommand {
     func run() throws {
         let checkpoint = try Checkpoint.openInput(file)
         let info = try TensorChoice.choose(in: checkpoint, file: file, tensor: tensor)
-        guard let stored = checkpoint.storedQuantization(for: info) else {
+        guard let stored = try checkpoint.storedQuantization(for: info) else {
             throw TensorFileError.invalidTensor(
                 path: checkpoint.filePath(of: info), tensor: info.name,
                 reason: "is stored as plain \(info.dtype), not in quantized blocks (`quantscope export` decodes it)")

@@ -72,6 +72,9 @@ public struct GGUFStoredTensor: StoredQuantization {
 
     public func decode() throws(TensorFileError) -> Tensor { try checkpoint.load(info) }
 
+    /// GGUF blocks carry their parameters: nothing to read ahead.
+    public func loaded() throws(TensorFileError) -> GGUFStoredTensor { self }
+
     /// How many of the file's blocks are byte-for-byte the same as `fresh`
     /// (blocks of the same type, e.g. a re-quantization of the decoded values).
     public func identicalBlocks(_ fresh: [UInt8]) throws(TensorFileError) -> Int {

@@ -18,7 +18,8 @@ struct AWQStoredTensor: ElementwiseStored {
     let groupLength: Int
     let qweight: PackedWords
     let qzeros: PackedWords
-    let scales: [Float]
+    /// Read by `loaded()`: opening a checkpoint reads no scales.
+    private(set) var scales: [Float] = []
     let scalesInfo: TensorInfo
 
     init(module: String, source: PrequantSource, config: QuantizationConfig?) throws(TensorFileError) {
@@ -46,7 +47,12 @@ struct AWQStoredTensor: ElementwiseStored {
         groupLength = columns / groups
         qweight = try PackedWords(qweightInfo, bits: 4, source: source)
         qzeros = try PackedWords(qzerosInfo, bits: 4, source: source)
-        scales = try source.floats(scalesInfo)
+    }
+
+    func loaded() throws(TensorFileError) -> Self {
+        var copy = self
+        copy.scales = try source.floats(scalesInfo)
+        return copy
     }
 
     var codeBits: Int? { 4 }

@@ -19,10 +19,14 @@ struct BitsAndBytes4BitStoredTensor: ElementwiseStored {
     let nestedInfos: [TensorInfo]
     let packed: UnsafeSendable<UnsafeRawBufferPointer>
     let quantMap: [Float]
-    /// Each block's absmax, already un-nested.
-    let absmax: [Float]
-    /// Double quantisation: each block's absmax code, the nested absmax per 256 blocks, the offset.
-    let nested: (codes: [Int], absmax: [Float], map: [Float], offset: Float, blockSize: Int)?
+    /// Blocks in the tensor.
+    let blocks: Int
+    /// Double quantisation's offset and nested block size (from the quant_state), when it is used.
+    let nesting: (offset: Float, blockSize: Int)?
+    /// Each block's absmax, already un-nested; read by `loaded()`.
+    private(set) var absmax: [Float] = []
+    /// Double quantisation: each block's absmax code, the nested absmax per 256 blocks, the map; read by `loaded()`.
+    private(set) var nested: (codes: [Int], absmax: [Float], map: [Float], offset: Float, blockSize: Int)?
 
     init(weight: String, stateName: String, source: PrequantSource) throws(TensorFileError) {
         self.source = source
@@ -59,41 +63,52 @@ struct BitsAndBytes4BitStoredTensor: ElementwiseStored {
         guard absmaxInfo.elementCount == nBlocks else {
             throw source.fail(absmaxInfo, "holds \(absmaxInfo.elementCount) values for \(nBlocks) blocks of \(blocks)")
         }
+        self.blocks = nBlocks
         if absmaxInfo.storage == .uint8 {
             let nestedAbsmaxInfo = try source.info(weight + ".nested_absmax")
             let nestedMapInfo = try source.info(weight + ".nested_quant_map")
-            let codes = try source.integers(absmaxInfo)
-            let nestedAbsmax = try source.floats(nestedAbsmaxInfo)
-            let nestedMap = try source.floats(nestedMapInfo)
             let nestedBlock = state["nested_blocksize"]?.intValue ?? 256
             let offset = Float(state["nested_offset"].flatMap { v -> Double? in
                 if case .number(let d) = v { return d }
                 return v.intValue.map(Double.init)
             } ?? 0)
-            guard nestedMap.count == 256, nestedBlock > 0, nestedAbsmax.count == (nBlocks + nestedBlock - 1) / nestedBlock else {
-                throw source.fail(nestedAbsmaxInfo, "nested_absmax holds \(nestedAbsmax.count) values and nested_quant_map \(nestedMap.count); \(nBlocks) blocks need \((nBlocks + nestedBlock - 1) / nestedBlock) and 256")
+            let nestedCount = nestedAbsmaxInfo.elementCount, mapCount = nestedMapInfo.elementCount
+            guard mapCount == 256, nestedBlock > 0, nestedCount == (nBlocks + nestedBlock - 1) / nestedBlock else {
+                throw source.fail(nestedAbsmaxInfo, "nested_absmax holds \(nestedCount) values and nested_quant_map \(mapCount); \(nBlocks) blocks need \((nBlocks + nestedBlock - 1) / nestedBlock) and 256")
             }
             nestedInfos = [nestedAbsmaxInfo, nestedMapInfo]
-            nested = (codes, nestedAbsmax, nestedMap, offset, nestedBlock)
-            absmax = (0..<nBlocks).map { b in nestedMap[codes[b]] * nestedAbsmax[b / nestedBlock] + offset }
+            nesting = (offset, nestedBlock)
         } else {
             nestedInfos = []
-            nested = nil
-            absmax = try source.floats(absmaxInfo)
+            nesting = nil
         }
         packed = UnsafeSendable(try source.bytes(weightInfo))
+    }
+
+    func loaded() throws(TensorFileError) -> Self {
+        var copy = self
+        if let nesting, nestedInfos.count == 2 {
+            let codes = try source.integers(absmaxInfo)
+            let nestedAbsmax = try source.floats(nestedInfos[0])
+            let map = try source.floats(nestedInfos[1])
+            copy.nested = (codes, nestedAbsmax, map, nesting.offset, nesting.blockSize)
+            copy.absmax = (0..<blocks).map { b in map[codes[b]] * nestedAbsmax[b / nesting.blockSize] + nesting.offset }
+        } else {
+            copy.absmax = try source.floats(absmaxInfo)
+        }
+        return copy
     }
 
     var codeBits: Int? { 4 }
     var groupSize: Int? { blockSize }
     var symmetric: Bool? { true }
 
-    var formatName: String { "bnb \(quantType) b\(blockSize)" + (nested == nil ? "" : " double-quant") }
-    var blockCount: Int { absmax.count }
+    var formatName: String { "bnb \(quantType) b\(blockSize)" + (nesting == nil ? "" : " double-quant") }
+    var blockCount: Int { blocks }
     var blockElements: Int { blockSize }
     var sideTensors: [String] { [weightInfo.name, absmaxInfo.name, quantMapInfo.name, stateInfo.name] + nestedInfos.map(\.name) }
     var formula: String {
-        nested == nil ? "w = quant_map[q]·absmax"
+        nesting == nil ? "w = quant_map[q]·absmax"
             : "w = quant_map[q]·absmax,  absmax = nested_quant_map[c]·nested_absmax + offset"
     }
 

@@ -19,7 +19,8 @@ struct GPTQStoredTensor: ElementwiseStored {
     let zeroOffset: Int
     let qweight: PackedWords
     let qzeros: PackedWords
-    let scales: [Float]
+    /// Read by `loaded()`: opening a checkpoint reads no scales.
+    private(set) var scales: [Float] = []
     let scalesInfo: TensorInfo
     let groupOfColumn: [Int]
     let columnsOfGroup: [[Int]]
@@ -54,7 +55,6 @@ struct GPTQStoredTensor: ElementwiseStored {
         }
         qweight = try PackedWords(qweightInfo, bits: bits, source: source)
         qzeros = try PackedWords(qzerosInfo, bits: bits, source: source)
-        scales = try source.floats(scalesInfo)
         let size = config?.groupSize.flatMap { $0 > 0 ? $0 : nil } ?? (columns + groups - 1) / groups
         groupLength = size
         let map = gIdx ?? (0..<columns).map { $0 / max(1, size) }
@@ -74,6 +74,12 @@ struct GPTQStoredTensor: ElementwiseStored {
 
     var codeBits: Int? { bits }
     var groupSize: Int? { groupLength }
+
+    func loaded() throws(TensorFileError) -> Self {
+        var copy = self
+        copy.scales = try source.floats(scalesInfo)
+        return copy
+    }
 
     var formatName: String {
         var parts = ["gptq", "int\(bits)", groupLength >= columns ? "channel" : "g\(groupLength)"]

@@ -15,7 +15,8 @@ struct PackedIntStoredTensor: ElementwiseStored {
     let groupLength: Int
     let packed: PackedWords
     let zeros: PackedWords?
-    let scales: [Float]
+    /// Read by `loaded()`: opening a checkpoint reads no scales.
+    private(set) var scales: [Float] = []
     let scalesInfo: TensorInfo
 
     init(module: String, source: PrequantSource, config: QuantizationConfig?) throws(TensorFileError) {
@@ -54,8 +55,13 @@ struct PackedIntStoredTensor: ElementwiseStored {
         } else {
             zeros = nil
         }
-        let loaded = try source.floats(scalesInfo)
-        scales = loaded.count == 1 ? [Float](repeating: loaded[0], count: rows) : loaded
+    }
+
+    func loaded() throws(TensorFileError) -> Self {
+        var copy = self
+        let values = try source.floats(scalesInfo)
+        copy.scales = values.count == 1 ? [Float](repeating: values[0], count: rows) : values
+        return copy
     }
 
     var offsetCode: Int { 1 << (bits - 1) }

@@ -32,8 +32,9 @@ struct ScaledStoredTensor: ElementwiseStored {
     let scaleInfo: TensorInfo
     let zeroInfo: TensorInfo?
     let codes: UnsafeSendable<UnsafeRawBufferPointer>
-    let scales: [Float]
-    let zeros: [Int]
+    /// Read by `loaded()`: opening a checkpoint reads no scales or zero points.
+    private(set) var scales: [Float] = []
+    private(set) var zeros: [Int] = []
     /// FP8 decode table; nil for int8 codes.
     let table: [Float]?
     let format: FloatFormat?
@@ -83,24 +84,30 @@ struct ScaledStoredTensor: ElementwiseStored {
             layout = .rowGroups(groups: groups, size: (columns + groups - 1) / max(1, groups))
         }
         zeroInfo = source.infos[module + ".weight_zero_point"]
-        if let zeroInfo {
-            guard zeroInfo.elementCount == n else { throw source.fail(zeroInfo, "holds \(zeroInfo.elementCount) zero points for \(n) scales") }
-            zeros = try source.integers(zeroInfo)
-        } else {
-            zeros = []
+        if let zeroInfo, zeroInfo.elementCount != n {
+            throw source.fail(zeroInfo, "holds \(zeroInfo.elementCount) zero points for \(n) scales")
+        }
+        guard scaleInfo.storage.elementSize != nil, ElementDecoder.canDecode(scaleInfo.storage) else {
+            throw source.fail(scaleInfo, "has dtype \(scaleInfo.dtype), expected a float tensor")
         }
         codes = UnsafeSendable(try source.bytes(weightInfo))
-        scales = try source.floats(scaleInfo)
     }
 
     var codeBits: Int? { 8 }
-    var symmetric: Bool? { zeros.isEmpty }
+    var symmetric: Bool? { zeroInfo == nil }
     var groupSize: Int? {
         switch layout {
         case .tensor: nil
         case .rowGroups(_, let size): size
         case .tiles: nil
         }
+    }
+
+    func loaded() throws(TensorFileError) -> Self {
+        var copy = self
+        copy.scales = try source.floats(scaleInfo)
+        copy.zeros = try zeroInfo.map { info throws(TensorFileError) in try source.integers(info) } ?? []
+        return copy
     }
 
     var formatName: String {
@@ -110,7 +117,7 @@ struct ScaledStoredTensor: ElementwiseStored {
         case .tiles(let r, let c): "block\(r)x\(c)"
         }
         return switch kind {
-        case .compressedInt8: "compressed-tensors int8 \(granularity)" + (zeros.isEmpty ? " sym" : " asym")
+        case .compressedInt8: "compressed-tensors int8 \(granularity)" + (zeroInfo == nil ? " sym" : " asym")
         case .compressedFP8: "compressed-tensors \(format?.name ?? "fp8") \(granularity)"
         case .fbgemmFP8: "fbgemm \(format?.name ?? "fp8") \(granularity)"
         case .fineGrainedFP8: "finegrained \(format?.name ?? "fp8") \(granularity)"
@@ -143,7 +150,7 @@ struct ScaledStoredTensor: ElementwiseStored {
         return switch kind {
         case .bitsandbytesInt8: "w = q·SCB / 127"
         case .fineGrainedFP8: "w = \(q)·weight_scale_inv"
-        default: zeros.isEmpty ? "w = \(q)·scale" : "w = scale·(q − zero)"
+        default: zeroInfo == nil ? "w = \(q)·scale" : "w = scale·(q − zero)"
         }
     }
 
@@ -188,7 +195,7 @@ struct ScaledStoredTensor: ElementwiseStored {
         if let table { return table[Int(raw)] * scales[s] }
         let q = Float(Int8(bitPattern: raw))
         if kind == .bitsandbytesInt8 { return q * scales[s] * Self.bitsandbytesReciprocal }
-        return zeros.isEmpty ? q * scales[s] : scales[s] * (q - Float(zeros[s]))
+        return zeroInfo == nil ? q * scales[s] : scales[s] * (q - Float(zeros[s]))
     }
 
     func scaleIndex(ofBlock index: Int) -> Int {
@@ -200,7 +207,7 @@ struct ScaledStoredTensor: ElementwiseStored {
         let s = scaleIndex(ofBlock: index)
         let key = kind == .bitsandbytesInt8 ? "SCB" : kind == .fineGrainedFP8 ? "weight_scale_inv" : "scale"
         var members: [JSONValue.Member] = [.init(key, .float(scales[s]))]
-        if !zeros.isEmpty { members.append(.init("zero", .integer(Int64(zeros[s])))) }
+        if zeroInfo != nil { members.append(.init("zero", .integer(Int64(zeros[s])))) }
         if case .tiles = layout { members.insert(.init("tile", .integer(Int64(index))), at: 0) }
         return members
     }
@@ -210,7 +217,7 @@ struct ScaledStoredTensor: ElementwiseStored {
         let scale = scales[s]
         if let table { return Self.finiteSorted(table.filter { $0.isFinite }.map { $0 * scale }) }
         if kind == .bitsandbytesInt8 { return Self.finiteSorted((-127...127).map { Float($0) * scale * Self.bitsandbytesReciprocal }) }
-        let z = zeros.isEmpty ? 0 : Float(zeros[s])
+        let z = zeroInfo == nil ? 0 : Float(zeros[s])
         return Self.finiteSorted((-128...127).map { scale * (Float($0) - z) })
     }
 
@@ -241,7 +248,7 @@ extension ScaledStoredTensor {
         default:
             let s = storedNumber(block.number("scale") ?? 0)
             if let table { return "w = fp8(q)·scale = \(storedNumber(table[q & 255]))·\(s) = \(v)" }
-            if zeros.isEmpty { return "w = q·scale = \(q)·\(s) = \(v)" }
+            if zeroInfo == nil { return "w = q·scale = \(q)·\(s) = \(v)" }
             return "w = scale·(q − zero) = \(s)·(\(q) − \(Int(block.number("zero") ?? 0))) = \(v)"
         }
     }
