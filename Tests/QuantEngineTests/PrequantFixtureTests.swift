@@ -42,7 +42,7 @@ struct PrequantFixtureTests {
             let info = try checkpoint.info(named: weight)
             #expect(info.shape == logical.ints("shape"), "\(weight)")
             guard case .prequantized = info.storage else { Issue.record("\(weight) is \(info.storage), not pre-quantized"); continue }
-            let stored = try #require(checkpoint.storedQuantization(for: info))
+            let stored = try #require(try checkpoint.storedQuantization(for: info))
             #expect(stored.shape == info.shape)
             let names = Set(checkpoint.tensors.map(\.name))
             for side in stored.sideTensors where side != weight {
@@ -56,7 +56,7 @@ struct PrequantFixtureTests {
         // Every other tensor is as the file stores it.
         let logicalNames = Set(try Self.logicals(d).compactMap { $0["name"] as? String })
         for info in checkpoint.tensors where !logicalNames.contains(info.name) {
-            #expect(checkpoint.storedQuantization(for: info) == nil, "\(info.name) was taken for a quantized weight")
+            #expect(try checkpoint.storedQuantization(for: info) == nil, "\(info.name) was taken for a quantized weight")
         }
     }
 
@@ -110,7 +110,7 @@ struct PrequantFixtureTests {
         let checkpoint = try Checkpoint.open(Self.modelPath(name))
         for logical in try Self.logicals(d) {
             let weight = try #require(logical["name"] as? String)
-            let stored = try #require(checkpoint.storedQuantization(for: try checkpoint.info(named: weight)))
+            let stored = try #require(try checkpoint.storedQuantization(for: try checkpoint.info(named: weight)))
             let decoded = try stored.decode()
             var seen = [Bool](repeating: false, count: decoded.count)
             var mismatches = Mismatches("\(name) \(weight)")

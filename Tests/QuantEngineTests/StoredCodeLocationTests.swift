@@ -29,7 +29,7 @@ struct StoredCodeLocationTests {
     @Test("GGUF: the named bits of the block's field hold the code", arguments: ["q2_k", "q3_k", "q4_k", "q5_k", "q6_k", "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "iq4_nl", "iq4_xs", "mxfp4"])
     func gguf(_ name: String) throws {
         let checkpoint = try Checkpoint.open(Fixtures.url("stored/blocks.gguf").path)
-        let stored = try #require(checkpoint.storedQuantization(for: try checkpoint.info(named: name)))
+        let stored = try #require(try checkpoint.storedQuantization(for: try checkpoint.info(named: name)))
         var mismatches = Mismatches(name)
         for b in [0, stored.blockCount / 2, stored.blockCount - 1] {
             let block = try stored.block(b)
@@ -54,7 +54,7 @@ struct StoredCodeLocationTests {
     func prequant(_ name: String) throws {
         let checkpoint = try Checkpoint.open(Fixtures.url("prequant/\(name)/model.safetensors").path)
         let weight = try #require(checkpoint.tensors.first { if case .prequantized = $0.storage { true } else { false } })
-        let stored = try #require(checkpoint.storedQuantization(for: weight))
+        let stored = try #require(try checkpoint.storedQuantization(for: weight))
         let module = String(weight.name.dropLast(".weight".count))
         var mismatches = Mismatches(name)
         // Blocks of every row residue mod 8 (AWQ's order has fixed points at 0 and 7).

@@ -19,7 +19,7 @@ struct StoredGGUFTests {
     static func stored(_ name: String) throws -> (Checkpoint, GGUFStoredTensor) {
         let checkpoint = try Checkpoint.open(Fixtures.url("stored/blocks.gguf").path)
         let info = try checkpoint.info(named: name)
-        let stored = try #require(checkpoint.storedQuantization(for: info) as? GGUFStoredTensor, "\(name) is not stored-quantized")
+        let stored = try #require(try checkpoint.storedQuantization(for: info) as? GGUFStoredTensor, "\(name) is not stored-quantized")
         return (checkpoint, stored)
     }
 
@@ -136,7 +136,7 @@ struct StoredGGUFTests {
     @Test("plain tensors are not stored-quantized")
     func plainTensor() throws {
         let checkpoint = try Checkpoint.open(Fixtures.url("readers/all_types.gguf").path)
-        #expect(checkpoint.storedQuantization(for: try checkpoint.info(named: "f32")) == nil)
-        #expect(checkpoint.storedQuantization(for: try checkpoint.info(named: "q4_1")) != nil)
+        #expect(try checkpoint.storedQuantization(for: try checkpoint.info(named: "f32")) == nil)
+        #expect(try checkpoint.storedQuantization(for: try checkpoint.info(named: "q4_1")) != nil)
     }
 }

@@ -26,7 +26,7 @@ import Testing
         var state = AppState(files: [file], width: width, height: height)
         let ref = TensorRef(file: 0, tensor: index)
         let loaded = LoadedTensor(ref: ref, info: info, fileName: file.name, tensor: try file.checkpoint.load(info),
-                                  stored: file.checkpoint.storedQuantization(for: info))
+                                  stored: try file.checkpoint.storedQuantization(for: info))
         state.generation = 1
         _ = state.handle(.loaded(loaded, generation: 1))
         state.view = view
@@ -128,5 +128,15 @@ import Testing
         #expect(state.settings.spelling(rank: 2) == "int4-asym group:32")
         let nf4 = try StoredViewTests.state(Self.model("bnb-nf4"), "model.layers.0.mlp.down_proj.weight", view: .error)
         #expect(nf4.settings.spelling(rank: 2) == "nf4 group:64")
+    }
+}
+
+extension StoredViewTests {
+    @Test func leavingTheStoredPageTheErrorViewSaysWhatXIs() throws {
+        var state = try Self.state(Self.sample, Self.q4k, view: .error)
+        _ = state.handle(.input(.key(.character("s"))))
+        #expect(!state.showsStored)
+        let text = ScreenRenderer.render(state, theme: .monochrome).text
+        #expect(text.contains("x = the file's Q4_K values (4.500 bits/weight), decoded"))
     }
 }

@@ -32,9 +32,15 @@ enum ErrorView {
             buffer.put(Format.fit(m.isFinite ? "MSE \(sig(m.mse))" : "MSE not finite", rect.width), x: rect.x, y: rect.y, style: c.theme.text)
             return
         }
-        let series = rect.height >= 30 ? max(2, chartSeries(c, room: 3)?.count ?? 2) : 2
-        let plan = Plan(height: rect.height, comparisonSlots: 4, series: series)
         var area = rect
+        // A quantized file's tensor: x is the stored values, decoded; say so and what the file spends.
+        if let stored = c.tensor.stored, area.height >= 12 {
+            let note = "x = the file's \(stored.formatName) values (\(String(format: "%.3f", stored.bitsPerWeight)) bits/weight), decoded; o shows them as stored"
+            buffer.put(Format.fit(note, area.width), x: area.x, y: area.y, style: c.theme.accent)
+            area = area.inset(top: 1)
+        }
+        let series = area.height >= 30 ? max(2, chartSeries(c, room: 3)?.count ?? 2) : 2
+        let plan = Plan(height: area.height, comparisonSlots: 4, series: series)
         let (tableArea, rest) = area.splitTop(plan.tableRows)
         drawTable(c, tableArea, &buffer)
         area = rest
