@@ -28,7 +28,7 @@ public enum FuzzHarness {
         // Stored-quantized tensors (GGUF blocks, GPTQ/AWQ/… logical weights): the
         // first and last blocks read whole, each element in exactly its block.
         for info in checkpoint.tensors {
-            guard let found = try? checkpoint.storedQuantization(for: info), let stored = found, stored.blockCount > 0 else { continue }
+            guard let stored = try? checkpoint.storedQuantization(for: info), stored.blockCount > 0 else { continue }
             for index in Set([0, stored.blockCount - 1]) {
                 guard let block = try? stored.block(index) else { continue }
                 precondition(block.codes.count == block.elements.count && block.values.count == block.elements.count, "block \(index) sizes")

@@ -57,7 +57,8 @@ struct ScaledStoredTensor: ElementwiseStored {
         switch (kind, weightInfo.storage) {
         case (.compressedInt8, .int8), (.bitsandbytesInt8, .int8):
             format = nil
-        case (.compressedFP8, .float8(let f)), (.fbgemmFP8, .float8(let f)), (.fineGrainedFP8, .float8(let f)) where f == .e4m3fn || f == .e5m2:
+        case (.compressedFP8, .float8(let f)), (.fbgemmFP8, .float8(let f)), (.fineGrainedFP8, .float8(let f)):
+            guard f == .e4m3fn || f == .e5m2 else { throw source.fail(weightInfo, "has dtype \(weightInfo.dtype), which this format does not store") }
             format = f
         default:
             throw source.fail(weightInfo, "has dtype \(weightInfo.dtype), which this format does not store")

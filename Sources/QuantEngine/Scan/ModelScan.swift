@@ -1,0 +1,76 @@
+import Foundation
+
+/// Every weight of a checkpoint through one or more schemes, one tensor at
+/// a time (docs/contract.md §7, `scan`): each tensor is decoded (stored
+/// quantized ones through their own parameters), quantized by exactly the
+/// code `stats` runs, measured, and dropped before the next, so memory stays
+/// bounded by the largest tensor whatever the model's size. The quantizer
+/// itself uses every core.
+public enum ModelScan {
+    /// A scheme with an optional granularity (nil: the scheme's default, as `stats` takes it).
+    public struct Setting: Sendable {
+        public var scheme: Scheme
+        public var granularity: Granularity?
+        public init(scheme: Scheme, granularity: Granularity?) {
+            self.scheme = scheme
+            self.granularity = granularity
+        }
+    }
+
+    /// The tensors a scan covers: decodable weights of rank ≥ 2 (not the side
+    /// tensors of a pre-quantized weight), those whose name `filter` matches when given.
+    public static func weights(of checkpoint: Checkpoint, filter: NSRegularExpression? = nil) -> [TensorInfo] {
+        let owners = checkpoint.sideTensorOwners
+        return checkpoint.tensors.filter { info in
+            guard info.shape.count >= 2, info.elementCount > 0, info.isDecodable, owners[info.name] == nil else { return false }
+            if case .prequantized = info.storage {} else if !isFloating(info.storage) { return false }
+            guard let filter else { return true }
+            return filter.firstMatch(in: info.name, range: NSRange(info.name.startIndex..., in: info.name)) != nil
+        }
+    }
+
+    static func isFloating(_ storage: StoredType) -> Bool {
+        switch storage {
+        case .float64, .float32, .float16, .bfloat16, .float8, .prequantized: return true
+        case .ggml(let t): return ![GGMLType.i8, .i16, .i32, .i64].contains(t)
+        default: return false
+        }
+    }
+
+    /// Scans `tensors` under every setting. `progress` gets the fraction done
+    /// after each tensor; a cancelled `token` stops between quantizations.
+    /// Settings a tensor cannot take (a K-quant on rows not a multiple of 256)
+    /// are skipped for that tensor and reported in `skipped`.
+    public static func run(_ checkpoint: Checkpoint, tensors: [TensorInfo], settings: [Setting], clip: Float = 1,
+                           token: WorkToken? = nil, progress: (Double) -> Void = { _ in })
+        throws -> (results: [ScanResult], skipped: [(tensor: String, setting: String, reason: String)]) {
+        var results = [ScanResult]()
+        var skipped = [(tensor: String, setting: String, reason: String)]()
+        let total = max(1, tensors.count * max(1, settings.count))
+        var done = 0
+        for info in tensors {
+            if token?.isCancelled == true { throw QuantizationError.cancelled }
+            let tensor = try checkpoint.load(info)
+            let stored = try checkpoint.storedQuantization(for: info)
+            let storedBits = stored?.bitsPerWeight ?? Double(info.byteCount * 8) / Double(max(1, info.elementCount))
+            var spare: QuantizedTensor?
+            for setting in settings {
+                defer { done += 1; progress(Double(done) / Double(total)) }
+                do {
+                    let q = try Quantizer.quantize(tensor, scheme: setting.scheme, granularity: setting.granularity, clip: clip,
+                                                   token: token, recycling: spare.take(), keepingDequantized: false)
+                    results.append(ScanResult(tensor: info.name, shape: info.shape, stored: info.dtype, storedBitsPerWeight: storedBits,
+                                              scheme: q.scheme, granularity: q.granularity,
+                                              cost: StorageCost(scheme: q.scheme, elements: tensor.count, groups: q.scales.count),
+                                              metrics: q.metrics))
+                    spare = q
+                } catch QuantizationError.cancelled {
+                    throw QuantizationError.cancelled
+                } catch {
+                    skipped.append((info.name, "\(setting.scheme)" + (setting.granularity.map { " \($0)" } ?? ""), "\(error)"))
+                }
+            }
+        }
+        return (results, skipped)
+    }
+}
