@@ -57,8 +57,10 @@ public enum ModelScan {
             for setting in settings {
                 defer { done += 1; progress(Double(done) / Double(total)) }
                 do {
+                    // The same call `stats` makes (x̂ kept: the metrics then sum in the same order,
+                    // so the numbers are identical); the tensor, codes and x̂ are 2.25× its float32 size.
                     let q = try Quantizer.quantize(tensor, scheme: setting.scheme, granularity: setting.granularity, clip: clip,
-                                                   token: token, recycling: spare.take(), keepingDequantized: false)
+                                                   token: token, recycling: spare.take())
                     results.append(ScanResult(tensor: info.name, shape: info.shape, stored: info.dtype, storedBitsPerWeight: storedBits,
                                               scheme: q.scheme, granularity: q.granularity,
                                               cost: StorageCost(scheme: q.scheme, elements: tensor.count, groups: q.scales.count),

@@ -1,11 +1,12 @@
-/// What one quantization of a tensor costs to store, as quantscope stores
-/// it (docs/contract.md §5): codes at their packed width (4-bit codes two to
-/// a byte, 2-bit four, others a byte each), a 32-bit float scale per group
-/// (an E8M0 byte for MX), an integer zero-point per group at the code's
-/// width for asymmetric schemes; GGUF types cost their blocks' bytes.
+/// What one quantization of a tensor costs to store (docs/contract.md §7,
+/// `scan`): codes packed densely at their width (3-bit codes take 3 bits,
+/// as GPTQ and llama.cpp pack them), a 32-bit float scale per group (an
+/// E8M0 byte for MX), an integer zero-point per group at the code's width
+/// for asymmetric schemes; GGUF types cost their blocks' bytes.
 ///
-/// `scan`, `sweep` and `recipe` rank schemes by this, and the Packing view
-/// shows the same sum.
+/// `scan`, `sweep` and `recipe` rank schemes by this. The Packing view shows
+/// quantscope's own byte layout instead, where 3-, 5-, 6- and 7-bit codes
+/// take a byte each.
 public struct StorageCost: Sendable, Equatable {
     public var elements: Int
     /// Bits one code occupies as stored.
@@ -24,8 +25,7 @@ public struct StorageCost: Sendable, Equatable {
             parameterBits = bytes * 8 - elements * block.codeBits
             return
         }
-        let bits = scheme.codeBits
-        storedCodeBits = bits == 4 || bits == 2 ? bits : 8
+        storedCodeBits = scheme.codeBits
         var scaleBits = 32, zeroBits = 0
         switch scheme {
         case .microscaling: scaleBits = 8
