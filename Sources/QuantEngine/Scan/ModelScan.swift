@@ -23,19 +23,12 @@ public enum ModelScan {
         let owners = checkpoint.sideTensorOwners
         return checkpoint.tensors.filter { info in
             guard info.shape.count >= 2, info.elementCount > 0, info.isDecodable, owners[info.name] == nil else { return false }
-            if case .prequantized = info.storage {} else if !isFloating(info.storage) { return false }
+            guard info.storage.holdsRealNumbers else { return false }
             guard let filter else { return true }
             return filter.firstMatch(in: info.name, range: NSRange(info.name.startIndex..., in: info.name)) != nil
         }
     }
 
-    static func isFloating(_ storage: StoredType) -> Bool {
-        switch storage {
-        case .float64, .float32, .float16, .bfloat16, .float8, .prequantized: return true
-        case .ggml(let t): return ![GGMLType.i8, .i16, .i32, .i64].contains(t)
-        default: return false
-        }
-    }
 
     /// Scans `tensors` under every setting. `progress` gets the fraction done
     /// after each tensor; a cancelled `token` stops between quantizations.

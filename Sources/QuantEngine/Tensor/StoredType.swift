@@ -38,6 +38,17 @@ public enum StoredType: Hashable, Sendable, CustomStringConvertible {
         return overflow ? nil : bytes
     }
 
+    /// Whether the elements are real numbers (floats, GGUF float and block
+    /// types, pre-quantized weights), not integers or booleans: what the
+    /// explorer opens first and what `scan` quantizes.
+    public var holdsRealNumbers: Bool {
+        switch self {
+        case .float64, .float32, .float16, .bfloat16, .float8, .prequantized: return true
+        case .ggml(let t): return ![GGMLType.i8, .i16, .i32, .i64].contains(t)
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .float64: return "float64"

@@ -22,9 +22,9 @@ public enum FirstTensor {
 
     /// The tensor to open first among `tensors` (in file order).
     public static func choose(_ tensors: [(ref: TensorRef, info: TensorInfo)]) -> TensorRef? {
-        var candidates = tensors.filter { isFloatingPoint($0.info.storage) && $0.info.isDecodable && $0.info.shape.count >= 2 && $0.info.elementCount > 0 }
+        var candidates = tensors.filter { $0.info.storage.holdsRealNumbers && $0.info.isDecodable && $0.info.shape.count >= 2 && $0.info.elementCount > 0 }
         guard !candidates.isEmpty else {
-            return (tensors.first { isFloatingPoint($0.info.storage) && $0.info.isDecodable && $0.info.elementCount > 0 }
+            return (tensors.first { $0.info.storage.holdsRealNumbers && $0.info.isDecodable && $0.info.elementCount > 0 }
                     ?? tensors.first { $0.info.isDecodable })?.ref
         }
         func prefer(_ keep: ((ref: TensorRef, info: TensorInfo)) -> Bool) {
@@ -38,14 +38,6 @@ public enum FirstTensor {
         return candidates.min { $0.info.elementCount < $1.info.elementCount }?.ref
     }
 
-    /// Whether a stored type holds real numbers (not integers or booleans).
-    static func isFloatingPoint(_ storage: StoredType) -> Bool {
-        switch storage {
-        case .float64, .float32, .float16, .bfloat16, .float8, .prequantized: return true
-        case .ggml(let t): return ![GGMLType.i8, .i16, .i32, .i64].contains(t)
-        default: return false
-        }
-    }
 
     /// Token embeddings and output heads, by the names common checkpoints use.
     static func isEmbeddingOrHead(_ name: String) -> Bool {

@@ -42,10 +42,7 @@ struct DiffCommand: ParsableCommand {
                         .init("shape", .array(r.pair.quantized.shape.map { .integer(Int64($0)) })),
                         .init("stored", .string(r.stored)),
                         .init("bits_per_weight", .number(r.bitsPerWeight)),
-                        .init("mse", MetricsText.json(m.mse, m)),
-                        .init("sqnr_db", MetricsText.json(m.sqnrDecibels, m)),
-                        .init("cosine", .optional(m.cosine)),
-                        .init("max_abs_err", MetricsText.json(m.maxAbsError, m)),
+                    ] + MetricsText.members(m, ["mse", "sqnr_db", "cosine", "max_abs_err"]) + [
                         .init("permuted_heads", r.pair.permutedHeads.map { .integer(Int64($0)) } ?? .null),
                     ])
                 })),

@@ -42,13 +42,7 @@ struct SweepCommand: ParsableCommand {
                         .init("granularity", .string(r.granularity.description)),
                         .init("bits_per_weight", .number(r.cost.bitsPerWeight)),
                         .init("bytes", .integer(Int64(r.cost.bytes))),
-                        .init("mse", MetricsText.json(m.mse, m)),
-                        .init("rmse", MetricsText.json(m.rmse, m)),
-                        .init("max_abs_err", MetricsText.json(m.maxAbsError, m)),
-                        .init("sqnr_db", MetricsText.json(m.sqnrDecibels, m)),
-                        .init("cosine", .optional(m.cosine)),
-                        .init("pareto", .bool(onFront)),
-                    ])
+                    ] + MetricsText.members(m, ["mse", "rmse", "max_abs_err", "sqnr_db", "cosine"]) + [.init("pareto", .bool(onFront))])
                 })),
                 .init("skipped", .array(skipped.map { .object([.init("scheme", .string($0.setting)), .init("reason", .string($0.reason))]) })),
             ]).serialized())

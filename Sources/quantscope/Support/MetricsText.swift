@@ -37,6 +37,21 @@ enum MetricsText {
         return m.cosine.map { String(format: "%.8f", $0) } ?? "undefined (one side is all zeros)"
     }
 
+    /// The named metrics (`mse`, `rmse`, `mae`, `max_abs_err`, `sqnr_db`,
+    /// `cosine`) as JSON members in the order given, as `stats` spells them.
+    static func members(_ m: ErrorMetrics, _ keys: [String]) -> [JSONValue.Member] {
+        keys.map { key in
+            switch key {
+            case "mse": .init(key, json(m.mse, m))
+            case "rmse": .init(key, json(m.rmse, m))
+            case "mae": .init(key, json(m.mae, m))
+            case "max_abs_err": .init(key, json(m.maxAbsError, m))
+            case "sqnr_db": .init(key, json(m.sqnrDecibels, m))
+            default: .init(key, .optional(m.cosine))
+            }
+        }
+    }
+
     /// A metric for JSON: null when the error is not finite.
     static func json(_ value: Double, _ m: ErrorMetrics) -> JSONValue { m.isFinite ? .number(value) : .null }
 }

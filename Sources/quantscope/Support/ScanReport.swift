@@ -65,12 +65,7 @@ struct ScanReport {
                 .init("granularity", .string(r.granularity.description)),
                 .init("bits_per_weight", .number(r.cost.bitsPerWeight)),
                 .init("bytes", .integer(Int64(r.cost.bytes))),
-                .init("mse", MetricsText.json(m.mse, m)),
-                .init("rmse", MetricsText.json(m.rmse, m)),
-                .init("max_abs_err", MetricsText.json(m.maxAbsError, m)),
-                .init("sqnr_db", MetricsText.json(m.sqnrDecibels, m)),
-                .init("cosine", .optional(m.cosine)),
-            ])
+            ] + MetricsText.members(m, ["mse", "rmse", "max_abs_err", "sqnr_db", "cosine"]))
         }
         let summary: [JSONValue] = summaries.map { s in
             .object([
