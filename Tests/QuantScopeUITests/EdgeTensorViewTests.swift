@@ -71,7 +71,7 @@ import Testing
     /// rect, and with the cursor moved over the whole tensor.
     static func drawEverywhere(_ base: AppState, cursors: [Int]) -> Int {
         var drawn = 0
-        for view in ViewKind.allCases {
+        for view in ViewKind.tensorViews {
             for cursor in cursors {
                 var state = base
                 state.view = view
@@ -129,7 +129,7 @@ import Testing
                 _ = state.handle(.loaded(loaded, generation: state.generation))
                 _ = state.handle(.analyzed(analysis, generation: state.generation))
                 #expect(!state.computing)
-                for view in ViewKind.allCases {
+                for view in ViewKind.tensorViews {
                     state.view = view
                     let text = ScreenRenderer.render(state, theme: .monochrome).text
                     #expect(text.contains("empty tensor (shape \(Format.shape(shape))) — nothing to quantize"), "\(view) \(shape)")
@@ -146,7 +146,7 @@ import Testing
         state.analysis = nil
         state.computing = false
         state.analysisFailure = "granularity group:1 makes 128 groups"
-        for view in ViewKind.allCases {
+        for view in ViewKind.tensorViews {
             state.view = view
             let text = ScreenRenderer.render(state, theme: .monochrome).text
             #expect(text.contains("no result for \(state.settings.spelling(rank: 2)):"))

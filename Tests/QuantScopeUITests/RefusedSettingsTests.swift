@@ -39,7 +39,7 @@ import Testing
         // A later key clears the status bar's copy; the views keep the reason.
         _ = state.handle(.input(.key(.character("l"))))
         #expect(state.message == nil || state.message?.contains("multiple of 32") == false)
-        for view in ViewKind.allCases {
+        for view in ViewKind.tensorViews {
             state.view = view
             let screen = Self.text(state)
             #expect(screen.contains("no result for q4_1"), "view \(view)")

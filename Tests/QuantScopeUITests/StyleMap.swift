@@ -13,6 +13,7 @@
 ///  G group bar             L level        + good         W warning
 ///  X bad                   s sign bits    e exponent     n mantissa
 ///  l low nibble            h high nibble  N selected nibble   ? other
+///  1…5 heat map bands, worst to best
 /// ```
 enum StyleMap {
     /// The fields in palette order, with their characters.
@@ -21,6 +22,7 @@ enum StyleMap {
         (\.topBar, "T"), (\.statusBar, "U"), (\.selected, "S"), (\.rangeSetter, "R"), (\.clipped, "C"), (\.bar, "#"),
         (\.groupBar, "G"), (\.level, "L"), (\.good, "+"), (\.warning, "W"), (\.bad, "X"), (\.signBits, "s"),
         (\.exponentBits, "e"), (\.mantissaBits, "n"), (\.nibbleLow, "l"), (\.nibbleHigh, "h"), (\.nibbleSelected, "N"),
+        (\.heat[0], "1"), (\.heat[1], "2"), (\.heat[2], "3"), (\.heat[3], "4"), (\.heat[4], "5"),
     ] }
 
     static let theme: Theme = {

@@ -44,20 +44,14 @@ public enum ModelScan {
         for info in tensors {
             if token?.isCancelled == true { throw QuantizationError.cancelled }
             let tensor = try checkpoint.load(info)
-            let stored = try checkpoint.storedQuantization(for: info)
-            let storedBits = stored?.bitsPerWeight ?? Double(info.byteCount * 8) / Double(max(1, info.elementCount))
+            let storedBits = checkpoint.storedBitsPerWeight(of: info)
             var spare: QuantizedTensor?
             for setting in settings {
                 defer { done += 1; progress(Double(done) / Double(total)) }
                 do {
-                    // The same call `stats` makes (x̂ kept: the metrics then sum in the same order,
-                    // so the numbers are identical); the tensor, codes and x̂ are 2.25× its float32 size.
-                    let q = try Quantizer.quantize(tensor, scheme: setting.scheme, granularity: setting.granularity, clip: clip,
-                                                   token: token, recycling: spare.take())
-                    results.append(ScanResult(tensor: info.name, shape: info.shape, stored: info.dtype, storedBitsPerWeight: storedBits,
-                                              scheme: q.scheme, granularity: q.granularity,
-                                              cost: StorageCost(scheme: q.scheme, elements: tensor.count, groups: q.scales.count),
-                                              metrics: q.metrics))
+                    let (result, q) = try measure(tensor, info: info, storedBitsPerWeight: storedBits, setting: setting, clip: clip,
+                                                  token: token, recycling: spare.take())
+                    results.append(result)
                     spare = q
                 } catch QuantizationError.cancelled {
                     throw QuantizationError.cancelled
@@ -68,4 +62,21 @@ public enum ModelScan {
         }
         return (results, skipped)
     }
+
+    /// One decoded tensor under one setting: the same call `stats` makes (x̂
+    /// kept, so the metrics sum in the same order and the numbers are
+    /// identical); the tensor, codes and x̂ are 2.25× its float32 size. The
+    /// quantization comes back too, for its buffers to be recycled.
+    public static func measure(_ tensor: Tensor, info: TensorInfo, storedBitsPerWeight: Double, setting: Setting, clip: Float = 1,
+                               token: WorkToken? = nil, recycling: consuming QuantizedTensor? = nil)
+        throws -> (result: ScanResult, quantized: QuantizedTensor) {
+        let q = try Quantizer.quantize(tensor, scheme: setting.scheme, granularity: setting.granularity, clip: clip,
+                                       token: token, recycling: recycling)
+        let result = ScanResult(tensor: info.name, shape: info.shape, stored: info.dtype, storedBitsPerWeight: storedBitsPerWeight,
+                                scheme: q.scheme, granularity: q.granularity,
+                                cost: StorageCost(scheme: q.scheme, elements: tensor.count, groups: q.scales.count),
+                                metrics: q.metrics)
+        return (result, q)
+    }
+
 }

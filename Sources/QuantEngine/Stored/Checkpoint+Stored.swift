@@ -14,6 +14,16 @@ extension Checkpoint {
 }
 
 extension Checkpoint {
+    /// What the file spends per weight of `info`, parameters included, from
+    /// shapes alone (no scale is read): what `scan` reports as
+    /// `stored_bits_per_weight` and the Model view colours a GGUF mix by.
+    public func storedBitsPerWeight(of info: TensorInfo) -> Double {
+        if case .prequantized = info.storage, let stored = prequantized[info.name] { return stored.bitsPerWeight }
+        return Double(info.byteCount * 8) / Double(max(1, info.elementCount))
+    }
+}
+
+extension Checkpoint {
     /// The logical weight each side tensor belongs to (`…qweight` → `….weight`),
     /// so that totals count a pre-quantized weight's bytes once.
     public var sideTensorOwners: [String: String] {

@@ -7,7 +7,7 @@ extension AppState {
     public mutating func handle(_ event: AppEvent) -> [AppCommand] {
         let commands = apply(event)
         refreshStoredBlock()
-        return commands
+        return commands + backgroundIfNeeded()
     }
 
     private mutating func apply(_ event: AppEvent) -> [AppCommand] {
@@ -42,6 +42,20 @@ extension AppState {
             return requestAnalysis() + matmulIfNeeded()
         case .tick(let fraction):
             progress = fraction
+            spinner += 1
+            return []
+        case .background(let piece, _):
+            // Every piece is a correct result for its setting or tensor, even from a replaced job.
+            model.add(piece)
+            return []
+        case .backgroundDone(let g, let cancelled):
+            guard g == backgroundGeneration else { return [] }
+            if !cancelled { markBackgroundComplete() }
+            background = nil
+            backgroundProgress = nil
+            return []
+        case .backgroundTick(let fraction):
+            backgroundProgress = fraction
             spinner += 1
             return []
         case .analyzed(let result, let g):
@@ -181,16 +195,26 @@ extension AppState {
             helpScroll = 0
             return []
         case .tab, .backTab:
-            focus = focus == .browser && tensor != nil ? .view : .browser
+            focus = focus == .browser && (tensor != nil || view == .model) ? .view : .browser
             return []
         case .character(let c) where c.isNumber:
             if let n = c.wholeNumberValue, let v = ViewKind(rawValue: n) {
                 view = v
+                if v == .model || v == .sweep { enterModelViews() }
                 if v == .matmul, let t = tensor, t.shape.count != 2 { message = "the Matmul view needs a 2-D weight [out, in]; this tensor is \(Format.shape(t.shape))" }
                 return compareIfNeeded() + matmulIfNeeded()
             }
             return []
         case .character("L"): logScale.toggle(); return []
+        case .character("v"):
+            guard isVisible(.model) else { message = "v chooses what the Model view (7) colours by"; return [] }
+            cycleColoring()
+            return []
+        case .character("e"):
+            model.showsErrorColumn.toggle()
+            return []
+        case .escape where background != nil && (view == .model || view == .sweep) && focus == .view:
+            return stopBackground()
         case .character("t"):
             matmulChoice = matmulChoice.next
             matmul = nil
@@ -249,6 +273,7 @@ extension AppState {
             }
             return []
         default:
+            if view == .model && focus == .view { return handleModelKey(key) }
             return focus == .browser || tensor == nil ? handleBrowserKey(key) : handleCursorKey(key)
         }
     }
@@ -372,6 +397,7 @@ extension AppState {
             if layout.tabs.contains(x: mouse.x, y: mouse.y),
                let hit = layout.tabSpans().first(where: { $0.range.contains(mouse.x) }) {
                 view = hit.view
+                if view == .model || view == .sweep { enterModelViews() }
                 return compareIfNeeded() + matmulIfNeeded()
             }
             if let b = layout.browser, b.inset(1).contains(x: mouse.x, y: mouse.y) {

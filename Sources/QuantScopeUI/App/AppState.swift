@@ -50,12 +50,43 @@ public struct AppState: Sendable {
     public var width: Int
     public var height: Int
     public var quit = false
+    /// The Model and Sweep views: heat map cursor, colouring, and the scans, sweeps and diff so far.
+    public var model: ModelViewState
+    /// The original the Model view measures the open file against (`--against FILE`).
+    public var against: OpenFile?
+    /// The whole-model job running beside the analyses (nil when none), its
+    /// request counter, and how far it got (set by the runner's ticks).
+    public var background: BackgroundRequest?
+    public var backgroundGeneration = 0
+    public var backgroundProgress: Double?
+    /// The job Esc stopped: not restarted until something else is wanted.
+    public var backgroundStopped: String?
 
-    public init(files: [OpenFile], width: Int, height: Int) {
+    public init(files: [OpenFile], width: Int, height: Int, against: OpenFile? = nil) {
         self.files = files
         self.width = width
         self.height = height
+        self.against = against
+        model = ModelViewState(grids: files.map { ModelGrid($0.checkpoint) })
+        model.coloring = AppState.defaultColoring(files.first?.checkpoint, against: against != nil)
         browser.rebuild(files: files, keep: nil)
+    }
+
+    /// The Model view opens on the diff when there is an original, on what
+    /// the file spends per weight when most weights are stored quantized (a
+    /// GGUF mix), and on SQNR under the current scheme otherwise.
+    static func defaultColoring(_ checkpoint: Checkpoint?, against: Bool) -> ModelViewState.Coloring {
+        if against { return .diff }
+        guard let checkpoint else { return .sqnr }
+        let weights = ModelScan.weights(of: checkpoint)
+        let quantized = weights.filter { info in
+            switch info.storage {
+            case .prequantized: return true
+            case .ggml(let t): return t.blockSize > 1
+            default: return false
+            }
+        }
+        return !weights.isEmpty && quantized.count * 2 >= weights.count ? .storedBits : .sqnr
     }
 
     /// Tensors of more elements than this (32 MB of float32) drop the shown
@@ -120,6 +151,12 @@ public enum AppEvent: Sendable {
     case tick(progress: Double?)
     case matmulReady(MatmulAnalysis, generation: Int)
     case matmulFailed(String, generation: Int)
+    /// A scan, sweep or diff result, as soon as it is measured.
+    case background(BackgroundPiece, generation: Int)
+    /// The background job ended (ran out, or was cancelled).
+    case backgroundDone(generation: Int, cancelled: Bool)
+    /// Sent by the runner while a background job runs: how far it got.
+    case backgroundTick(Double?)
 }
 
 /// What the state asks the runner to do.
@@ -134,5 +171,9 @@ public enum AppCommand: Sendable {
     case matmul(MatmulRequest, generation: Int)
     /// Hand a no-longer-shown result back to the worker to reuse its buffers.
     case recycle(QuantizedTensor)
+    /// Start a whole-model job, cancelling the one running.
+    case background(BackgroundRequest, generation: Int)
+    /// Stop the background job (Esc in the Model or Sweep view).
+    case cancelBackground
     case quit
 }

@@ -14,6 +14,7 @@ public final class ExplorerRunner {
     /// they arrived: each is traced at the first complete frame after it.
     private var pendingKeys: [(key: String, at: Double)] = []
     private var lastTick = 0.0
+    private var lastBackgroundTick = 0.0
 
     /// Input handled before a frame is drawn: keys typed during a slow frame
     /// are all applied, then drawn once, never dropped.
@@ -24,7 +25,7 @@ public final class ExplorerRunner {
         self.backend = backend
         self.theme = theme
         self.trace = trace
-        worker = ComputeWorker(files: state.files)
+        worker = ComputeWorker(files: state.files, against: state.against)
     }
 
     /// Runs until the user quits. Returns the final state.
@@ -39,7 +40,8 @@ public final class ExplorerRunner {
         while !state.quit {
             var changed = false
             var immediate: [(key: String, at: Double)] = []
-            var next = backend.nextEvent(timeoutMilliseconds: worker.isBusy ? 4 : 120)
+            let backgroundBusy = worker.backgroundProgress != nil
+            var next = backend.nextEvent(timeoutMilliseconds: worker.isBusy ? 4 : (backgroundBusy ? 40 : 120))
             var handled = 0
             while let input = next {
                 if let key = apply(input, at: Clock.milliseconds()) { immediate.append(key) }
@@ -56,11 +58,16 @@ public final class ExplorerRunner {
                 let now = Clock.milliseconds()
                 if now - lastTick > 80 {
                     lastTick = now
-                    _ = state.handle(.tick(progress: worker.progress))
+                    execute(state.handle(.tick(progress: worker.progress)))
                     changed = true
                 }
             } else if state.progress != nil {
-                _ = state.handle(.tick(progress: nil))
+                execute(state.handle(.tick(progress: nil)))
+                changed = true
+            }
+            if let fraction = worker.backgroundProgress, Clock.milliseconds() - lastBackgroundTick > 80 {
+                lastBackgroundTick = Clock.milliseconds()
+                execute(state.handle(.backgroundTick(fraction)))
                 changed = true
             }
             if changed { draw() }

@@ -18,6 +18,7 @@ public enum KeyMap {
             Entry(keys: "?  F1", action: "this help: Esc, ? or F1 closes it; ↑ ↓ j k PgUp PgDn g G Home End scroll it"),
             Entry(keys: "Tab  Shift-Tab", action: "focus: tensor list ↔ view"),
             Entry(keys: "1 … 6", action: "Histogram, Mapping, Error, Packing, Float bits, Matmul"),
+            Entry(keys: "7 8", action: "Model: every weight; Sweep: every scheme"),
             Entry(keys: "mouse", action: "click a tensor or a view tab; the wheel scrolls"),
         ]),
         Section(title: "Tensor list", entries: [
@@ -35,6 +36,12 @@ public enum KeyMap {
             Entry(keys: "g G", action: "first / last element"),
             Entry(keys: "m  w", action: "jump to max |x| / to the worst error"),
             Entry(keys: "Esc", action: "back to the tensor list"),
+        ]),
+        Section(title: "Model and Sweep views", entries: [
+            Entry(keys: "arrows  Enter", action: "move over layers × roles; open the weight"),
+            Entry(keys: "v", action: "colour by SQNR → stored bits/weight → diff (--against)"),
+            Entry(keys: "e", action: "SQNR column in the tensor list"),
+            Entry(keys: "Esc", action: "stop the scan or sweep; its results stay"),
         ]),
         Section(title: "Quantization", entries: [
             Entry(keys: "s  S", action: "next / previous scheme (from stored: the fresh re-quantization)"),

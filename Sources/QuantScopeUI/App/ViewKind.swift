@@ -1,6 +1,9 @@
 /// The explorer's views, each on a number key.
 public enum ViewKind: Int, CaseIterable, Sendable {
-    case histogram = 1, mapping, error, packing, bits, matmul
+    case histogram = 1, mapping, error, packing, bits, matmul, model, sweep
+
+    /// The views of the open tensor's analysis (Model and Sweep read the whole-model results instead).
+    public static let tensorViews: [ViewKind] = [.histogram, .mapping, .error, .packing, .bits, .matmul]
 
     public var title: String {
         switch self {
@@ -10,6 +13,8 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .packing: return "Packing"
         case .bits: return "Float bits"
         case .matmul: return "Matmul"
+        case .model: return "Model"
+        case .sweep: return "Sweep"
         }
     }
 
@@ -22,6 +27,8 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .packing: return "Pack"
         case .bits: return "Bits"
         case .matmul: return "Matmul"
+        case .model: return "Model"
+        case .sweep: return "Sweep"
         }
     }
 
@@ -34,6 +41,8 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .packing: return .mapping
         case .bits: return .mapping
         case .matmul: return .error
+        case .model: return .sweep
+        case .sweep: return .model
         }
     }
 }

@@ -11,11 +11,17 @@ public final class ComputeWorker: @unchecked Sendable {
     private var inFlight: [WorkToken] = []
     private var current: WorkToken?
     private let files: [OpenFile]
+    private let against: OpenFile?
+    /// Whole-model work (scan, sweep, diff) runs here, one job at a time, beside the analyses.
+    private let backgroundQueue = DispatchQueue(label: "quantscope.background", qos: .utility)
+    private var backgroundToken: WorkToken?
+    private var backgroundFraction = 0.0
     /// A result no longer on screen whose buffers the next analysis reuses.
     private var spare: QuantizedTensor?
 
-    public init(files: [OpenFile]) {
+    public init(files: [OpenFile], against: OpenFile? = nil) {
         self.files = files
+        self.against = against
     }
 
     /// Starts the work a command asks for.
@@ -23,6 +29,30 @@ public final class ComputeWorker: @unchecked Sendable {
         switch command {
         case .quit:
             cancelAll()
+            cancelBackground()
+        case .cancelBackground:
+            cancelBackground()
+        case .background(let request, let generation):
+            cancelBackground()
+            let token = WorkToken()
+            lock.lock()
+            backgroundToken = token
+            backgroundFraction = 0
+            lock.unlock()
+            backgroundQueue.async { [files, against] in
+                BackgroundWork.run(request, files: files, against: against, token: token,
+                                   post: { piece in self.post(.background(piece, generation: generation)) },
+                                   progress: { fraction in
+                                       self.lock.lock()
+                                       if self.backgroundToken === token { self.backgroundFraction = fraction }
+                                       self.lock.unlock()
+                                   })
+                self.lock.lock()
+                let current = self.backgroundToken === token
+                if current { self.backgroundToken = nil }
+                self.lock.unlock()
+                if current { self.post(.backgroundDone(generation: generation, cancelled: token.isCancelled)) }
+            }
         case .recycle(let old):
             lock.lock()
             spare = old
@@ -106,6 +136,20 @@ public final class ComputeWorker: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return !inFlight.isEmpty
+    }
+
+    /// How far the background job got (nil when none runs).
+    public var backgroundProgress: Double? {
+        lock.lock()
+        defer { lock.unlock() }
+        return backgroundToken == nil ? nil : backgroundFraction
+    }
+
+    private func cancelBackground() {
+        lock.lock()
+        backgroundToken?.cancel()
+        backgroundToken = nil
+        lock.unlock()
     }
 
     /// How far the running work got (nil when it reports nothing).

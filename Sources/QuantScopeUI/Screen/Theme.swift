@@ -33,6 +33,9 @@ public struct Theme: Sendable {
     public var nibbleLow: Style
     public var nibbleHigh: Style
     public var nibbleSelected: Style
+    /// The Model view's heat map, five bands from the worst to the best
+    /// (each cell also prints its number, so colour is never the only cue).
+    public var heat: [Style]
 
     /// A theme for a terminal's colour depth.
     public static func forColors(_ colors: TerminalCapabilities.Colors) -> Theme {
@@ -59,7 +62,9 @@ public struct Theme: Sendable {
         signBits: Style(foreground: .palette(203), bold: true), exponentBits: Style(foreground: .palette(75), bold: true),
         mantissaBits: Style(foreground: .palette(120), bold: true),
         nibbleLow: Style(foreground: .palette(117)), nibbleHigh: Style(foreground: .palette(222)),
-        nibbleSelected: Style(foreground: .palette(16), background: .palette(220), bold: true))
+        nibbleSelected: Style(foreground: .palette(16), background: .palette(220), bold: true),
+        heat: [Style(foreground: .palette(196), bold: true), Style(foreground: .palette(208)), Style(foreground: .palette(220)),
+               Style(foreground: .palette(148)), Style(foreground: .palette(40))])
 
     /// 8 colours.
     public static let ansi = Theme(
@@ -76,7 +81,9 @@ public struct Theme: Sendable {
         signBits: Style(foreground: .ansi(1), bold: true), exponentBits: Style(foreground: .ansi(4), bold: true),
         mantissaBits: Style(foreground: .ansi(2), bold: true),
         nibbleLow: Style(foreground: .ansi(6)), nibbleHigh: Style(foreground: .ansi(3)),
-        nibbleSelected: Style(foreground: .ansi(0), background: .ansi(3), bold: true))
+        nibbleSelected: Style(foreground: .ansi(0), background: .ansi(3), bold: true),
+        heat: [Style(foreground: .ansi(1), bold: true), Style(foreground: .ansi(1)), Style(foreground: .ansi(3)),
+               Style(foreground: .ansi(2)), Style(foreground: .ansi(2), bold: true)])
 
     /// No colour (NO_COLOR, --no-color): bold, underline, reverse and dim only.
     public static let monochrome = Theme(
@@ -85,5 +92,6 @@ public struct Theme: Sendable {
         selected: Style(reverse: true), rangeSetter: Style(bold: true, underline: true), clipped: Style(bold: true),
         bar: .plain, groupBar: Style(bold: true), level: Style(bold: true), good: .plain, warning: Style(bold: true),
         bad: Style(bold: true, underline: true), signBits: Style(bold: true, underline: true), exponentBits: Style(bold: true),
-        mantissaBits: Style(underline: true), nibbleLow: .plain, nibbleHigh: Style(dim: true), nibbleSelected: Style(reverse: true))
+        mantissaBits: Style(underline: true), nibbleLow: .plain, nibbleHigh: Style(dim: true), nibbleSelected: Style(reverse: true),
+        heat: [Style(bold: true, underline: true), Style(bold: true), .plain, Style(dim: true), Style(dim: true)])
 }

@@ -67,6 +67,14 @@ enum Chrome {
                 let cells = 12, filled = Int(saturating: (p * Double(cells)).rounded(), within: 0...cells)
                 left += " ▕" + String(repeating: "█", count: filled) + String(repeating: "░", count: cells - filled) + "▏ " + Format.percent(p)
             }
+        } else if let job = state.background {
+            let frame = spinnerFrames[state.spinner % spinnerFrames.count]
+            left = " \(frame) \(job.label)"
+            if let p = state.backgroundProgress {
+                let cells = 12, filled = Int(saturating: (p * Double(cells)).rounded(), within: 0...cells)
+                left += " ▕" + String(repeating: "█", count: filled) + String(repeating: "░", count: cells - filled) + "▏ " + Format.percent(p)
+            }
+            if state.view == .model || state.view == .sweep { left += " · Esc stops" }
         } else if let t = state.tensor {
             left = " " + state.schemeSpelling
             if state.showsStored {
@@ -77,7 +85,7 @@ enum Chrome {
         } else {
             left = " Enter opens a tensor"
         }
-        let hints = state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-6 views  q quit "
+        let hints = state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-8 views  q quit "
         let hintWidth = min(CellBuffer.width(of: hints), max(0, rect.width - CellBuffer.width(of: left) - 2))
         buffer.put(Format.fit(left, rect.width - hintWidth), x: rect.x, y: rect.y, style: style)
         if hintWidth > 10 {

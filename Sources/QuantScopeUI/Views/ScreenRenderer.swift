@@ -25,6 +25,9 @@ public enum ScreenRenderer {
     static func renderView(_ view: ViewKind, state: AppState, rect: Rect, theme: Theme, focused: Bool, into buffer: inout CellBuffer) {
         let inner = Box.draw(rect, title: "\(view.rawValue) \(view.title)", focused: focused, theme: theme, into: &buffer)
         guard inner.width > 0, inner.height > 0 else { return }
+        // The whole-model views read their own results, not the open tensor's analysis.
+        if view == .model { ModelView.render(state, inner, theme, &buffer); return }
+        if view == .sweep { SweepView.render(state, inner, theme, &buffer); return }
         if state.loading == nil, let t = state.tensor, t.count == 0 {
             buffer.put(Format.fit(emptyMessage(t), inner.width), x: inner.x, y: inner.y, style: theme.muted)
             return
@@ -43,6 +46,7 @@ public enum ScreenRenderer {
         case .packing: PackingView.render(context, inner, &buffer)
         case .bits: FloatBitsView.render(context, inner, &buffer)
         case .matmul: MatmulView.render(context, inner, &buffer)
+        case .model, .sweep: break
         }
     }
 }

@@ -20,11 +20,15 @@ struct ExploreCommand: ParsableCommand {
     @Flag(name: .long, help: "Draw ASCII only (automatic when the locale is not UTF-8).")
     var ascii = false
 
+    @Option(name: .long, help: ArgumentHelp("An original checkpoint: the Model view (7) colours FILE's weights by their SQNR against it, as `quantscope diff` measures.", valueName: "ORIGINAL"))
+    var against: String?
+
     @Option(name: .long, help: "Append one JSON line per key to FILE: milliseconds from the key to the frame showing it.")
     var trace: String?
 
     func run() throws {
         let files = try openFiles()
+        let original = try against.map { OpenFile(checkpoint: try Checkpoint.openInput($0)) }
         let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let traceLog = try trace.map { path in try TraceLog(path: path) }
         let terminal: NcursesTerminal
@@ -36,7 +40,7 @@ struct ExploreCommand: ParsableCommand {
         }
         let theme = Theme.forColors(terminal.capabilities.colors)
         ExploreCommand.armCrashTestIfAsked()
-        let state = AppState(files: files, width: terminal.width, height: terminal.height)
+        let state = AppState(files: files, width: terminal.width, height: terminal.height, against: original)
         ExplorerRunner(state: state, backend: terminal, theme: theme, trace: traceLog).run()
         terminal.stop()
     }
