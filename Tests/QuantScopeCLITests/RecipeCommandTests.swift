@@ -81,6 +81,15 @@ import Testing
             }
         }
         #expect((json["recipe"] as? String)?.contains("^blk\\.0\\.attn_q\\.weight$=") == true)
+        for line in (json["recipe"] as? String ?? "").split(separator: "\n") {
+            // Types as ggml_type_name spells them; and no pattern reaches a neighbour's name.
+            #expect(LlamaTensorTypeMirror.ggmlNames.contains(String(line.split(separator: "=").last ?? "")), "\(line)")
+        }
+        for name in byTarget.keys {
+            for neighbour in [name.replacingOccurrences(of: ".", with: "x"), "x" + name, name + "x"] {
+                #expect(LlamaTensorTypeMirror.type(of: neighbour, rules) == nil, "\(neighbour)")
+            }
+        }
     }
 
     @Test func compressedTensorsRecipeReadsBackAsThePlan() throws {
