@@ -116,10 +116,11 @@ import Testing
             #expect(w["strategy"] as? String == String(granularity.prefix { $0 != ":" }), "\(module)")
             #expect((w["group_size"] as? Int).map { "group:\($0)" } == (granularity.hasPrefix("group") ? granularity : nil), "\(module)")
             // A neighbour's name must not match (an unescaped dot or a missing `$` would let it).
-            let neighbour = module + "x"
-            #expect(!groups.values.contains { ($0["targets"] as? [String] ?? []).contains { t in
-                (try? NSRegularExpression(pattern: String(t.dropFirst(3))))?.firstMatch(in: neighbour, options: .anchored, range: NSRange(neighbour.startIndex..., in: neighbour)) != nil
-            } }, "\(neighbour)")
+            for neighbour in [module + "x", module.replacingOccurrences(of: ".", with: "x")] {
+                #expect(!groups.values.contains { ($0["targets"] as? [String] ?? []).contains { t in
+                    (try? NSRegularExpression(pattern: String(t.dropFirst(3))))?.firstMatch(in: neighbour, options: .anchored, range: NSRange(neighbour.startIndex..., in: neighbour)) != nil
+                } }, "\(neighbour)")
+            }
         }
     }
 
