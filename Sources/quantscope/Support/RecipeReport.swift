@@ -88,9 +88,16 @@ struct RecipeReport {
         case .llama:
             // Overrides apply only when the default type is quantized; the commonest choice serves.
             let base = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { $0.key.split(separator: " ")[0].uppercased() } ?? "Q8_0"
-            lines.append("  use: llama-quantize --tensor-type-file \(path) MODEL-F16.gguf OUT.gguf \(base)")
-            let args = recipeText().split(separator: "\n").map { "--tensor-type '\($0)'" }.joined(separator: " ")
-            lines.append("  or:  llama-quantize \(args) MODEL-F16.gguf OUT.gguf \(base)")
+            // llama-quantize refuses to re-quantize a quantized input without this flag.
+            let requantize = plan.choices.contains { !["F32", "F16", "BF16"].contains($0.result.stored) } ? "--allow-requantize " : ""
+            lines.append("  use: llama-quantize \(requantize)--tensor-type-file \(path) MODEL-F16.gguf OUT.gguf \(base)")
+            let rules = recipeText().split(separator: "\n")
+            if rules.count <= 12 {
+                let args = rules.map { "--tensor-type '\($0)'" }.joined(separator: " ")
+                lines.append("  or:  llama-quantize \(requantize)\(args) MODEL-F16.gguf OUT.gguf \(base)")
+            } else {
+                lines.append("  or:  each of the \(rules.count) lines as a --tensor-type argument")
+            }
         case .compressedTensors:
             lines.append("  use: oneshot(model=..., recipe=\"\(path)\") (llm-compressor), or QuantizationModifier's config_groups and ignore as written")
         }
