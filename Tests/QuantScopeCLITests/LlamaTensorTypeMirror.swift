@@ -7,12 +7,12 @@ import Foundation
 ///   file is read with `file >> arg`, i.e. tokens separated by C `isspace`;
 /// - `parse_tensor_type` (l. 317–347): split at the first `=` (`strchr`),
 ///   the name part must be non-empty and is lowercased (`tolower`), the type
-///   part must be non-empty and is looked up by `parse_ggml_type` (l. 306–315):
+///   part must be non-empty and is looked up by `parse_ggml_type` (l. 305–315):
 ///   `striequals` against every `ggml_type_name`;
-/// - src/llama-quant.cpp `llama_tensor_get_type` (l. 740–760): the patterns are
+/// - src/llama-quant.cpp `llama_tensor_get_type` (l. 717–773, the search at l. 751): the patterns are
 ///   `std::regex` (ECMAScript), tried in order with `std::regex_search`; the
 ///   first hit wins; only for tensors `tensor_allows_quantization` lets through
-///   (l. 287–330: names ending in `weight`, not `_norm.weight`, rank ≥ 2).
+///   (l. 287–340: names ending in `weight`, not `_norm.weight`, rank ≥ 2).
 /// NSRegularExpression stands in for std::regex: they agree on the escapes,
 /// anchors and classes these files use.
 enum LlamaTensorTypeMirror {
