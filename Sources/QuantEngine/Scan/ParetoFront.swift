@@ -13,4 +13,10 @@ public enum ParetoFront {
             }
         }
     }
+
+    /// For each scan result, whether it is on the front of bits per weight
+    /// against MSE; a result whose error is not finite never is.
+    public static func mark(_ results: [ScanResult]) -> [Bool] {
+        mark(cost: results.map(\.cost.bitsPerWeight), error: results.map { $0.metrics.isFinite ? $0.metrics.mse : .nan })
+    }
 }

@@ -18,7 +18,7 @@ enum SweepView {
         }
         let table = state.model.sweeps[t.ref]
         let points = (table?.points ?? []).sorted { ($0.cost.bitsPerWeight, $0.metrics.mse) < ($1.cost.bitsPerWeight, $1.metrics.mse) }
-        let front = SweepTable.frontOf(points)
+        let front = ParetoFront.mark(points)
         let current = currentPoint(state, points)
 
         var head = "\(DisplayText.brief(t.info.name)) \(Format.shape(t.shape)) · \(points.count)"

@@ -28,8 +28,7 @@ struct SweepCommand: ParsableCommand {
         let (results, skipped) = try ModelScan.run(checkpoint, tensors: [info], settings: settings, progress: bar.update)
         bar.finish()
         let points = results.sorted { ($0.cost.bitsPerWeight, $0.metrics.mse) < ($1.cost.bitsPerWeight, $1.metrics.mse) }
-        let front = ParetoFront.mark(cost: points.map(\.cost.bitsPerWeight),
-                                     error: points.map { $0.metrics.isFinite ? $0.metrics.mse : .nan })
+        let front = ParetoFront.mark(points)
         if json {
             print(JSONValue.object([
                 .init("tensor", .string(info.name)),
