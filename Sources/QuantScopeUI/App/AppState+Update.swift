@@ -39,7 +39,8 @@ extension AppState {
             matmulComputing = false
             cursor = 0
             if settings.channelAxis >= loaded.shape.count { settings.channelAxis = 0 }
-            return requestAnalysis() + matmulIfNeeded()
+            if compare != nil, compare!.settings.channelAxis >= loaded.shape.count { compare!.settings.channelAxis = 0 }
+            return requestAnalysis() + requestCompareAnalysis() + matmulIfNeeded()
         case .tick(let fraction):
             progress = fraction
             spinner += 1
@@ -77,6 +78,16 @@ extension AppState {
             guard g == matmulGeneration else { return [] }
             matmul = result
             matmulComputing = false
+            return []
+        case .compared(let result, let g):
+            guard g == compare?.generation else { return [] }
+            compare?.analysis = result
+            compare?.computing = false
+            return []
+        case .compareFailed(let text, let g):
+            guard g == compare?.generation else { return [] }
+            compare?.failure = text
+            compare?.computing = false
             return []
         case .matmulFailed(let text, let g):
             guard g == matmulGeneration else { return [] }
@@ -199,6 +210,10 @@ extension AppState {
             return []
         case .character(let c) where c.isNumber:
             if let n = c.wholeNumberValue, let v = ViewKind(rawValue: n) {
+                if compare != nil && ViewKind.tensorViews.contains(v) {
+                    compare = nil
+                    message = "compare closed (C pins the setting again)"
+                }
                 view = v
                 if v == .model || v == .sweep { enterModelViews() }
                 if v == .matmul, let t = tensor, t.shape.count != 2 { message = "the Matmul view needs a 2-D weight [out, in]; this tensor is \(Format.shape(t.shape))" }
@@ -206,6 +221,8 @@ extension AppState {
             }
             return []
         case .character("L"): logScale.toggle(); return []
+        case .character("C"): return toggleCompare()
+        case .character("X"): return swapCompare()
         case .character("v"):
             guard isVisible(.model) else { message = "v chooses what the Model view (7) colours by"; return [] }
             cycleColoring()

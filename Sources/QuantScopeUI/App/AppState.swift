@@ -61,6 +61,8 @@ public struct AppState: Sendable {
     public var backgroundProgress: Double?
     /// The job Esc stopped: not restarted until something else is wanted.
     public var backgroundStopped: String?
+    /// Compare mode: a second setting pinned beside the live one (nil when off).
+    public var compare: CompareState?
 
     public init(files: [OpenFile], width: Int, height: Int, against: OpenFile? = nil) {
         self.files = files
@@ -151,6 +153,9 @@ public enum AppEvent: Sendable {
     case tick(progress: Double?)
     case matmulReady(MatmulAnalysis, generation: Int)
     case matmulFailed(String, generation: Int)
+    /// Compare mode's second analysis (B), or why the engine refused it.
+    case compared(Analysis, generation: Int)
+    case compareFailed(String, generation: Int)
     /// A scan, sweep or diff result, as soon as it is measured.
     case background(BackgroundPiece, generation: Int)
     /// The background job ended (ran out, or was cancelled).
@@ -167,6 +172,8 @@ public enum AppCommand: Sendable {
     case analyze(AnalysisRequest, generation: Int)
     /// Compute the Error view's second pass for an analysis.
     case details(AnalysisRequest, Analysis, generation: Int)
+    /// Quantize the open tensor under compare mode's pinned setting (B).
+    case compareAnalyze(AnalysisRequest, generation: Int)
     /// Run every matmul kernel on the open weight.
     case matmul(MatmulRequest, generation: Int)
     /// Hand a no-longer-shown result back to the worker to reuse its buffers.

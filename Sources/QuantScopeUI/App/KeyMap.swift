@@ -55,6 +55,7 @@ public enum KeyMap {
             Entry(keys: "p", action: "packing layout (Packing view)"),
             Entry(keys: "f", action: "float format (Float bits view)"),
             Entry(keys: "L", action: "log scale for histograms"),
+            Entry(keys: "C  X", action: "compare: pin as B, change A (C closes); swap A and B"),
             Entry(keys: "t", action: "Matmul activations: gaussian → outliers → a tensor"),
         ]),
     ]

@@ -15,6 +15,9 @@ public final class ComputeWorker: @unchecked Sendable {
     /// Whole-model work (scan, sweep, diff) runs here, one job at a time, beside the analyses.
     private let backgroundQueue = DispatchQueue(label: "quantscope.background", qos: .utility)
     private var backgroundToken: WorkToken?
+    /// Compare mode's analysis of B: cancelled only by a newer one or a new
+    /// tensor, never by A's toggles, so both sides finish.
+    private var compareToken: WorkToken?
     private var backgroundFraction = 0.0
     /// A result no longer on screen whose buffers the next analysis reuses.
     private var spare: QuantizedTensor?
@@ -57,8 +60,33 @@ public final class ComputeWorker: @unchecked Sendable {
             lock.lock()
             spare = old
             lock.unlock()
+        case .compareAnalyze(let request, let generation):
+            let token = WorkToken()
+            lock.lock()
+            compareToken?.cancel()
+            compareToken = token
+            lock.unlock()
+            queue.async {
+                defer {
+                    self.lock.lock()
+                    if self.compareToken === token { self.compareToken = nil }
+                    self.lock.unlock()
+                }
+                guard !token.isCancelled else { return }
+                do throws(QuantizationError) {
+                    let analysis = try Analyzer.analyze(request, token: token)
+                    self.post(.compared(analysis, generation: generation))
+                } catch .cancelled {
+                    return
+                } catch {
+                    self.post(.compareFailed(error.description, generation: generation))
+                }
+            }
         case .load(let ref, let generation):
             cancelAll()
+            lock.lock()
+            compareToken?.cancel()
+            lock.unlock()
             let token = begin()
             queue.async { [files] in
                 defer { self.finish(token) }
@@ -135,7 +163,7 @@ public final class ComputeWorker: @unchecked Sendable {
     public var isBusy: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return !inFlight.isEmpty
+        return !inFlight.isEmpty || compareToken != nil
     }
 
     /// How far the background job got (nil when none runs).

@@ -12,9 +12,16 @@ public enum ScreenRenderer {
         Chrome.topBar(state, layout.topBar, theme, &buffer)
         if let rect = layout.browser { BrowserView.render(state, rect, theme, &buffer) }
         Chrome.tabs(state, layout, theme, &buffer)
-        let views = layout.views.count > 1 ? [state.view, state.view.companion] : [state.view]
-        for (view, rect) in zip(views, layout.views) {
-            renderView(view, state: state, rect: rect, theme: theme, focused: state.focus == .view && view == state.view, into: &buffer)
+        if state.showsCompare, let first = layout.views.first, let last = layout.views.last {
+            // Compare mode takes the whole view area: one histogram, both grids.
+            let area = Rect(x: first.x, y: first.y, width: last.maxX - first.x, height: first.height)
+            let inner = Box.draw(area, title: "Compare · A live, B pinned · C closes · X swaps", focused: state.focus == .view, theme: theme, into: &buffer)
+            if inner.width > 0, inner.height > 0 { renderCompare(state, inner, theme, &buffer) }
+        } else {
+            let views = layout.views.count > 1 ? [state.view, state.view.companion] : [state.view]
+            for (view, rect) in zip(views, layout.views) {
+                renderView(view, state: state, rect: rect, theme: theme, focused: state.focus == .view && view == state.view, into: &buffer)
+            }
         }
         Chrome.summary(state, layout.summary, theme, &buffer)
         Chrome.statusBar(state, layout.statusBar, theme, &buffer)
@@ -52,6 +59,19 @@ public enum ScreenRenderer {
 }
 
 extension ScreenRenderer {
+    /// The Compare screen, or what stands in for it without a tensor.
+    static func renderCompare(_ state: AppState, _ inner: Rect, _ theme: Theme, _ buffer: inout CellBuffer) {
+        if state.loading != nil || state.tensor == nil {
+            let text = placeholder(state, width: inner.width).first ?? ""
+            buffer.put(Format.fit(text, inner.width), x: inner.x, y: inner.y, style: theme.muted)
+            return
+        }
+        CompareView.render(state, inner, theme, &buffer)
+        if let t = state.tensor, t.count == 0, inner.height > 1 {
+            buffer.put(Format.fit(emptyMessage(t), inner.width), x: inner.x, y: inner.y + 1, style: theme.muted)
+        }
+    }
+
     /// What a view says while it has no analysis to show: the first line in
     /// muted text, and for settings the engine refused, its reason wrapped
     /// to the view's width (the status bar's copy goes with the next key).
