@@ -38,6 +38,7 @@ extension AppState {
             matmul = nil
             matmulComputing = false
             cursor = 0
+            tourLoaded()
             if settings.channelAxis >= loaded.shape.count { settings.channelAxis = 0 }
             if compare != nil, compare!.settings.channelAxis >= loaded.shape.count { compare!.settings.channelAxis = 0 }
             return requestAnalysis() + requestCompareAnalysis() + matmulIfNeeded()
@@ -199,6 +200,7 @@ extension AppState {
         if key == .control("c") { quit = true; return [.quit] }
         if showHelp { return handleHelpKey(key) }
         if browser.editingFilter { return handleFilterKey(key) }
+        if tour != nil, let commands = handleTourKey(key) { return commands }
         switch key {
         case .character("q"): quit = true; return [.quit]
         case .character("?"), .function(1):
@@ -221,6 +223,7 @@ extension AppState {
             }
             return []
         case .character("L"): logScale.toggle(); return []
+        case .character("T"): return startTour()
         case .character("C"): return toggleCompare()
         case .character("X"): return swapCompare()
         case .character("v"):

@@ -63,6 +63,8 @@ public struct AppState: Sendable {
     public var backgroundStopped: String?
     /// Compare mode: a second setting pinned beside the live one (nil when off).
     public var compare: CompareState?
+    /// The guided tour, while it runs (`T`, `quantscope tour`).
+    public var tour: TourState?
 
     public init(files: [OpenFile], width: Int, height: Int, against: OpenFile? = nil) {
         self.files = files
@@ -134,8 +136,11 @@ public struct AppState: Sendable {
 
     /// Whether a view is on screen (itself, or as the companion on a wide terminal).
     public func isVisible(_ v: ViewKind) -> Bool {
-        view == v || (Layout.showsTwoViews(width: width, height: height) && view.companion == v)
+        view == v || (showsTwoViews && view.companion == v)
     }
+
+    /// Whether two views stand side by side (never during the tour, whose panel takes the room).
+    public var showsTwoViews: Bool { tour == nil && Layout.showsTwoViews(width: width, height: height) }
 
     /// Whether the Error view (or its companion) is on screen, so the
     /// comparisons are worth computing.

@@ -30,10 +30,13 @@ public final class ExplorerRunner {
 
     /// Runs until the user quits. Returns the final state.
     @discardableResult
-    public func run(openFirstTensor: Bool = true) -> AppState {
+    /// - Parameter tourLesson: start the guided tour at this lesson (0-based) instead of opening the first tensor.
+    public func run(openFirstTensor: Bool = true, tourLesson: Int? = nil) -> AppState {
         state.width = backend.width
         state.height = backend.height
-        if openFirstTensor, state.browser.selectedRef != nil {
+        if let tourLesson {
+            execute(state.startTour(at: tourLesson))
+        } else if openFirstTensor, state.browser.selectedRef != nil {
             apply(.key(.enter), at: Clock.milliseconds())
         }
         draw()

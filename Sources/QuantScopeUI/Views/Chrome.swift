@@ -28,7 +28,7 @@ enum Chrome {
     }
 
     static func tabs(_ state: AppState, _ layout: Layout, _ theme: Theme, _ buffer: inout CellBuffer) {
-        let companion = Layout.showsTwoViews(width: state.width, height: state.height) ? state.view.companion : nil
+        let companion = state.showsTwoViews ? state.view.companion : nil
         for (view, range) in layout.tabSpans() where range.upperBound <= layout.tabs.maxX {
             let active = view == state.view || view == companion
             let label = Layout.tabLabel(view, width: layout.tabs.width)

@@ -16,6 +16,8 @@ public struct Layout: Equatable, Sendable {
     public var views: [Rect]
     public var summary: Rect
     public var statusBar: Rect
+    /// The tour's lesson panel (nil outside the tour).
+    public var tourPanel: Rect?
 
     /// The tensor list's width: 30 columns up to 120, then it takes what the
     /// views do not need (90 columns for one, 75 each for two side by side),
@@ -55,9 +57,48 @@ public struct Layout: Equatable, Sendable {
 
     /// The layout for a state: the list shows when wide, or when it has focus.
     public init(state: AppState) {
+        if state.tour != nil {
+            self.init(tourWidth: state.width, height: state.height, panelLines: TourPanel.lineCount(state))
+            return
+        }
         self.init(width: state.width, height: state.height,
                   browserVisible: state.width >= 100 || state.focus == .browser || state.tensor == nil)
     }
+
+    /// The tour's layout (docs/contract.md §15): from 140 columns the lesson
+    /// panel stands where the tensor list was, beside a full-height view;
+    /// narrower, it sits above the view, which gives up the tabs and the
+    /// summary line so that an 80×24 screen keeps room for the view.
+    public init(tourWidth width: Int, height: Int, panelLines: Int) {
+        let screen = Rect(x: 0, y: 0, width: width, height: height)
+        let (top, rest) = screen.splitTop(1)
+        topBar = top
+        if width >= Layout.tourSideBySideWidth {
+            let (middle, bottom) = rest.splitBottom(2)
+            summary = bottom.row(0)
+            statusBar = bottom.row(1)
+            let (left, right) = middle.splitLeft(Layout.tourPanelWidth(width: width))
+            tourPanel = left
+            let (tabsRow, content) = right.splitTop(1)
+            tabs = tabsRow
+            views = [content]
+        } else {
+            let (middle, bottom) = rest.splitBottom(1)
+            summary = Rect(x: 0, y: bottom.y, width: width, height: 0)
+            statusBar = bottom
+            let (panel, content) = middle.splitTop(min(panelLines + 2, max(middle.height - 8, 3)))
+            tourPanel = panel
+            tabs = Rect(x: 0, y: content.y, width: width, height: 0)
+            views = [content]
+        }
+        browser = nil
+    }
+
+    /// From this width the tour's panel goes beside the view.
+    public static let tourSideBySideWidth = 140
+
+    /// The lesson panel's width beside the view: a third of the screen, 44…64 columns.
+    public static func tourPanelWidth(width: Int) -> Int { min(64, max(44, width / 3)) }
 
     /// A tab's label: the full title when every tab fits, the short one otherwise.
     public static func tabLabel(_ view: ViewKind, width: Int) -> String {

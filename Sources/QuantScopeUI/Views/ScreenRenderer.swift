@@ -11,8 +11,12 @@ public enum ScreenRenderer {
         let layout = Layout(state: state)
         Chrome.topBar(state, layout.topBar, theme, &buffer)
         if let rect = layout.browser { BrowserView.render(state, rect, theme, &buffer) }
-        Chrome.tabs(state, layout, theme, &buffer)
-        if state.showsCompare, let first = layout.views.first, let last = layout.views.last {
+        if let rect = layout.tourPanel { TourPanel.render(state, rect, theme, &buffer) }
+        if layout.tabs.height > 0 { Chrome.tabs(state, layout, theme, &buffer) }
+        if state.tour?.current.panel == .footprint, let area = layout.views.first {
+            let inner = Box.draw(area, title: "The open model in each format", focused: false, theme: theme, into: &buffer)
+            FootprintPanel.render(state, inner, theme, &buffer)
+        } else if state.showsCompare, let first = layout.views.first, let last = layout.views.last {
             // Compare mode takes the whole view area: one histogram, both grids.
             let area = Rect(x: first.x, y: first.y, width: last.maxX - first.x, height: first.height)
             let inner = Box.draw(area, title: "Compare · A live, B pinned · C closes · X swaps", focused: state.focus == .view, theme: theme, into: &buffer)
@@ -23,7 +27,7 @@ public enum ScreenRenderer {
                 renderView(view, state: state, rect: rect, theme: theme, focused: state.focus == .view && view == state.view, into: &buffer)
             }
         }
-        Chrome.summary(state, layout.summary, theme, &buffer)
+        if layout.summary.height > 0 { Chrome.summary(state, layout.summary, theme, &buffer) }
         Chrome.statusBar(state, layout.statusBar, theme, &buffer)
         if state.showHelp { HelpOverlay.render(state, theme, &buffer) }
         return buffer

@@ -27,7 +27,11 @@ struct ExploreCommand: ParsableCommand {
     var trace: String?
 
     func run() throws {
-        let files = try openFiles()
+        try ExploreCommand.launch(files: try openFiles(), against: against, noColor: noColor, ascii: ascii, trace: trace)
+    }
+
+    /// Opens the terminal and runs the explorer over `files` (the tour too, from `tourLesson`).
+    static func launch(files: [OpenFile], against: String?, noColor: Bool, ascii: Bool, trace: String?, tourLesson: Int? = nil) throws {
         let original = try against.map { OpenFile(checkpoint: try Checkpoint.openInput($0)) }
         let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let traceLog = try trace.map { path in try TraceLog(path: path) }
@@ -41,7 +45,7 @@ struct ExploreCommand: ParsableCommand {
         let theme = Theme.forColors(terminal.capabilities.colors)
         ExploreCommand.armCrashTestIfAsked()
         let state = AppState(files: files, width: terminal.width, height: terminal.height, against: original)
-        ExplorerRunner(state: state, backend: terminal, theme: theme, trace: traceLog).run()
+        ExplorerRunner(state: state, backend: terminal, theme: theme, trace: traceLog).run(tourLesson: tourLesson)
         terminal.stop()
     }
 
@@ -65,6 +69,11 @@ struct ExploreCommand: ParsableCommand {
             if ExploreCommand.isUnknownCommand(file) { throw UsageError(ExploreCommand.unknownCommandMessage(file)) }
             return [OpenFile(checkpoint: try Checkpoint.openInput(file))]
         }
+        return try ExploreCommand.samples()
+    }
+
+    /// Every bundled sample, opened.
+    static func samples() throws -> [OpenFile] {
         let paths = BundledSamples.files
         guard !paths.isEmpty else {
             throw UsageError("the bundled samples were not found next to the binary; give a FILE (or set QUANTSCOPE_SAMPLES)")
