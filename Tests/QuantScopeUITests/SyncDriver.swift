@@ -29,6 +29,20 @@ enum SyncDriver {
             case .compareAnalyze(let request, let g):
                 do { event = .compared(try Analyzer.analyze(request), generation: g) }
                 catch { event = .compareFailed(error.description, generation: g) }
+            case .matmul(let original, let g):
+                var request = original
+                if request.choice == .tensor, let ref = request.activationRef {
+                    let info = state.files[ref.file].checkpoint.tensors[ref.tensor]
+                    if let t = try? state.files[ref.file].checkpoint.load(info), let k = t.shape.last, k > 0 {
+                        request.activationTensor = (info.name, t.values, t.count / k)
+                    }
+                }
+                if var m = try? MatmulAnalyzer.analyze(request) {
+                    // Timings vary run to run: golden screens show fixed ones.
+                    m.f32Milliseconds = 1
+                    for i in m.results.indices { m.results[i].milliseconds = 0.25 + 0.05 * Double(i) }
+                    event = .matmulReady(m, generation: g)
+                }
             case .details(let request, let analysis, let g):
                 if let d = try? Analyzer.details(request, of: analysis) { event = .detailed(d, generation: g) }
             default:

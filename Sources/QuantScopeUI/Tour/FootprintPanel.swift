@@ -38,7 +38,7 @@ enum FootprintPanel {
         put(row(header), theme.muted)
         for (i, cells) in body.enumerated() { put(row(cells), i == 0 ? theme.text : theme.good) }
         y += 1
-        put("scales and zero-points included; norms and biases stay in float in every format", theme.muted)
+        put("scales and zero-points included; norms and biases stay float", theme.muted)
         put("tok/s: 100 GB/s ÷ the 7B model's bytes — each token reads every weight once", theme.muted)
     }
 
