@@ -38,6 +38,7 @@ extension AppState {
             matmul = nil
             matmulComputing = false
             cursor = 0
+            probe = nil
             tourLoaded()
             if settings.channelAxis >= loaded.shape.count { settings.channelAxis = 0 }
             if compare != nil, compare!.settings.channelAxis >= loaded.shape.count { compare!.settings.channelAxis = 0 }
@@ -200,6 +201,8 @@ extension AppState {
         if key == .control("c") { quit = true; return [.quit] }
         if showHelp { return handleHelpKey(key) }
         if browser.editingFilter { return handleFilterKey(key) }
+        if valuePrompt != nil { return handleProbeKey(key) }
+        if probe != nil, key == .escape { probe = nil; return [] }
         if tour != nil, let commands = handleTourKey(key) { return commands }
         switch key {
         case .character("q"): quit = true; return [.quit]
@@ -224,6 +227,7 @@ extension AppState {
             return []
         case .character("L"): logScale.toggle(); return []
         case .character("T"): return startTour()
+        case .character("i"): return startProbePrompt()
         case .character("C"): return toggleCompare()
         case .character("X"): return swapCompare()
         case .character("v"):
@@ -369,6 +373,8 @@ extension AppState {
 
     mutating func handleCursorKey(_ key: Key) -> [AppCommand] {
         guard let t = tensor, t.count > 0 else { return [] }
+        // Moving the cursor goes back from a typed value to the elements.
+        probe = nil
         let columns = max(t.columns, 1)
         let (row, column) = cursorRowColumn
         func set(_ r: Int, _ c: Int) {

@@ -65,6 +65,10 @@ public struct AppState: Sendable {
     public var compare: CompareState?
     /// The guided tour, while it runs (`T`, `quantscope tour`).
     public var tour: TourState?
+    /// The value prompt's text while it is open (`i`), and the typed value
+    /// the Mapping and Float bits views follow instead of the cursor's element.
+    public var valuePrompt: String?
+    public var probe: Float?
 
     public init(files: [OpenFile], width: Int, height: Int, against: OpenFile? = nil) {
         self.files = files

@@ -55,7 +55,10 @@ enum Chrome {
         buffer.fill(rect, with: Cell(" ", style: theme.statusBar))
         var left: String
         var style = theme.statusBar
-        if let message = state.message, !message.isEmpty {
+        if let prompt = state.valuePrompt {
+            left = " value: \(prompt)▏ Enter puts it on the grid · empty Enter or Esc: the cursor's element"
+            style = theme.statusBar.with(bold: true)
+        } else if let message = state.message, !message.isEmpty {
             left = " " + message
             style = theme.statusBar.with(bold: true)
         } else if state.loading != nil || state.computing || state.comparing || state.matmulComputing {
@@ -85,7 +88,7 @@ enum Chrome {
         } else {
             left = " Enter opens a tensor"
         }
-        let hints = state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-8 views  q quit "
+        let hints = state.valuePrompt != nil ? "" : state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-8 views  q quit "
         let hintWidth = min(CellBuffer.width(of: hints), max(0, rect.width - CellBuffer.width(of: left) - 2))
         buffer.put(Format.fit(left, rect.width - hintWidth), x: rect.x, y: rect.y, style: style)
         if hintWidth > 10 {
