@@ -149,7 +149,7 @@ extension FloatBitsView {
             return [[("the \(q.scheme) scheme stores codes on its own grid, not floats: see 2 Mapping", theme.muted)]]
         }
         let scaled = c.x / s
-        let b = FloatBitBreakdown(code: UInt32(q.codes[c.index]), value: scaled, format: format)
+        let b = FloatBitBreakdown(code: c.rawCode, value: scaled, format: format)
         var rows: [[Span]] = []
         rows.append([("scheme \(q.scheme) stores x / S, not x: \(scaleText) for group \(Format.grouped(c.group))", theme.heading)])
         var encoded: [Span] = [label("x / S", theme), ("\(decimal(scaled, digits: 5)) → ", theme.text)]

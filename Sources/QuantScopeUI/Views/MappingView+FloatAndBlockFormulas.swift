@@ -51,7 +51,7 @@ extension MappingView {
 
         let x = c.x
         let scaled = x / scale
-        let code = UInt32(q.codes[c.index])
+        let code = c.rawCode
         let broken = FloatBitBreakdown(code: code, value: scaled, format: f)
         let saturated = scaled.isFinite && abs(scaled) > f.maxFinite
         formulas.append(Formula(name: "x / S", symbolic: "what is encoded", numeric: "\(n(x)) / \(n(scale))",
@@ -110,7 +110,7 @@ extension MappingView {
         var unitCopy = q
         unitCopy.scales[g] = 1
         let unitLevels = unitCopy.levels(group: g)
-        let code = Int(q.codes[c.index])
+        let code = Int(c.rawCode)
         let level: Float = isNF4 ? (code < unitLevels.count ? unitLevels[code] : 0)
                                  : (code & 8 != 0 ? -1 : 1) * bnbFP4Magnitudes[code & 7]
         let x = c.x
@@ -169,7 +169,7 @@ extension MappingView {
         var formulas: [Formula] = []
         var rangeRows: [[Span]] = []
         let x = c.x.isFinite ? c.x : 0
-        let code = q.code(at: c.index)
+        let code = c.code
         let stored = q.scales[g]
         let half: (Float) -> Float = { Float(Float16($0)) }
         var mineCode = code

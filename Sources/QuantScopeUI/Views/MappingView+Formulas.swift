@@ -79,7 +79,7 @@ extension MappingView {
     static func setterNote(_ c: ViewContext, _ index: Int?) -> [Span] {
         guard let index else { return [("  (every x of the group is 0)", c.theme.muted)] }
         let label = "\(elementLabel(c, index)) = \(n(c.tensor.tensor.values[index]))"
-        if index == c.index { return [("  ◆ \(label) ", c.theme.rangeSetter), ("is the cursor ●", c.theme.selected)] }
+        if index == c.index && c.probe == nil { return [("  ◆ \(label) ", c.theme.rangeSetter), ("is the cursor ●", c.theme.selected)] }
         return [("  ◆ \(label)", c.theme.rangeSetter), (", not the cursor", c.theme.muted)]
     }
 

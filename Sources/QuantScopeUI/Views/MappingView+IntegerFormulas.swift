@@ -81,7 +81,7 @@ extension MappingView {
 
         // The code.
         let x = c.x
-        let code = q.code(at: c.index)
+        let code = c.code
         var clipped = false
         var qFormula: Formula
         if x.isFinite {

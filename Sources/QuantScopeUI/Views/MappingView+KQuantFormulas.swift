@@ -12,7 +12,7 @@ extension MappingView {
         let q = c.quantized, g = c.group, theme = c.theme
         let data = groupData(c)
         let x = c.x.isFinite ? c.x : 0
-        let code = q.code(at: c.index)
+        let code = c.code
         let scale = q.scales[g], offset = b.codeOffset, top = (1 << b.codeBits) - 1
         let m = q.mins?[g] ?? 0
         let perBlock = b.blockSize / b.subBlockSize

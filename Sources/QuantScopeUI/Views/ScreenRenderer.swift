@@ -43,7 +43,7 @@ public enum ScreenRenderer {
             buffer.put(Format.fit(emptyMessage(t), inner.width), x: inner.x, y: inner.y, style: theme.muted)
             return
         }
-        guard let context = ViewContext(state: state, theme: theme) else {
+        guard let context = ViewContext(state: state, theme: theme, view: view) else {
             let lines = placeholder(state, width: inner.width)
             for (row, line) in lines.prefix(inner.height).enumerated() {
                 buffer.put(Format.fit(line, inner.width), x: inner.x, y: inner.y + row, style: row == 0 ? theme.muted : theme.bad)
@@ -110,21 +110,39 @@ public struct ViewContext {
     /// That group's range, codes and histogram, without reading the tensor.
     public let summary: GroupSummary
 
-    public init?(state: AppState, theme: Theme) {
+    /// A typed value (`i`) the view follows instead of the element, with
+    /// its code and x̂ on the cursor's group's grid (docs/contract.md §15).
+    public let probe: (x: Float, code: Int, value: Float)?
+
+    /// - Parameter view: the view drawn; only the Mapping and Float bits views take a typed value.
+    public init?(state: AppState, theme: Theme, view: ViewKind? = nil) {
         guard let t = state.tensor, let a = state.analysis, a.quantized.codes.count == t.count, t.count > 0 else { return nil }
         self.state = state
         self.theme = theme
         tensor = t
         analysis = a
         index = min(max(state.cursor, 0), t.count - 1)
-        x = t.tensor.values[index]
         group = a.quantized.group(ofElement: index)
         summary = a.summary(ofGroup: group, original: t.tensor.values)
+        if let typed = state.probe, let view, AppState.probeViews.contains(view), !state.showsStored,
+           let landed = a.quantized.probe(typed, group: group) {
+            probe = (typed, landed.code, landed.value)
+            x = typed
+        } else {
+            probe = nil
+            x = t.tensor.values[index]
+        }
     }
 
     public var quantized: QuantizedTensor { analysis.quantized }
-    /// x̂ of the cursor's element.
-    public var dequantized: Float { quantized.dequantizedValue(at: index) }
+    /// x̂ of the cursor's element (or of the typed value).
+    public var dequantized: Float { probe?.value ?? quantized.dequantizedValue(at: index) }
+
+    /// The code of the cursor's element (or of the typed value), signed for signed schemes.
+    public var code: Int { probe?.code ?? quantized.code(at: index) }
+
+    /// The code's stored byte.
+    public var rawCode: UInt32 { probe.map { UInt32(UInt8(truncatingIfNeeded: $0.code)) } ?? UInt32(quantized.codes[index]) }
     /// The cursor as (row, column) of the [shape[0], rest] picture.
     public var rowColumn: (row: Int, column: Int) {
         tensor.columns > 0 ? (index / tensor.columns, index % tensor.columns) : (0, 0)
@@ -132,7 +150,8 @@ public struct ViewContext {
 
     /// "(17, 203)" or "[5]".
     public var elementLabel: String {
-        tensor.shape.count >= 2 ? "(\(rowColumn.row), \(rowColumn.column))" : "[\(index)]"
+        if probe != nil { return "typed (group \(Format.grouped(group)))" }
+        return tensor.shape.count >= 2 ? "(\(rowColumn.row), \(rowColumn.column))" : "[\(index)]"
     }
 }
 
