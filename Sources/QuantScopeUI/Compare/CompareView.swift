@@ -50,11 +50,15 @@ enum CompareView {
         if rect.maxY - y - below >= 3 + mappingRows { below += mappingRows; showMapping = true }
         let barsHeight = rect.maxY - y - below
         if barsHeight >= 1 {
-            let lo = t.summary.min, hi = t.summary.max
-            let bars = Rect(x: rect.x, y: y, width: rect.width, height: barsHeight)
-            Bars.draw(t.fineHistogram.rebinned(max(rect.width, 1)), in: bars, log: state.logScale, into: &buffer) { _ in theme.bar }
-            y += barsHeight
+            // The axis spans the data and both grids, so a grid's unused part (a
+            // symmetric grid's negative half over a skewed tensor) shows empty.
+            let grids = sides.map { $0.levels(at: index) }
+            let lo = min(t.summary.min, grids.compactMap(\.first).min() ?? t.summary.min)
+            let hi = max(t.summary.max, grids.compactMap(\.last).max() ?? t.summary.max)
             let scale = ColumnScale(lo: lo, hi: hi, width: rect.width)
+            let bars = Rect(x: rect.x, y: y, width: rect.width, height: barsHeight)
+            Bars.draw(columns(t.fineHistogram, scale), in: bars, log: state.logScale, into: &buffer) { _ in theme.bar }
+            y += barsHeight
             for side in sides {
                 for level in side.levels(at: index) {
                     if let col = scale.column(level) { buffer[rect.x + col, y] = Cell(side.mark, style: side.style) }
@@ -85,6 +89,15 @@ enum CompareView {
         }
         for (side, text) in zip(sides, errorRows(sides)) { line(text, side.style) }
         if sides.count == 2 { line(difference(sides[0], sides[1]), theme.heading) }
+    }
+
+    /// The histogram's counts on the axis's columns: the data's own span is
+    /// rebinned onto the columns it covers, the rest stays empty.
+    static func columns(_ h: Histogram, _ scale: ColumnScale) -> [Double] {
+        var out = [Double](repeating: 0, count: scale.width)
+        guard let a = scale.column(h.lower), let b = scale.column(h.upper), b >= a else { return out }
+        for (i, v) in h.rebinned(b - a + 1).enumerated() where a + i < out.count { out[a + i] = v }
+        return out
     }
 
     /// min, 0 and max under the grids, and the cursor's value in the middle.
