@@ -14,11 +14,7 @@ struct ExploreCommand: ParsableCommand {
     @Argument(help: "A checkpoint to open; the bundled samples when omitted.")
     var file: String?
 
-    @Flag(name: .long, help: "No colours (also when NO_COLOR is set).")
-    var noColor = false
-
-    @Flag(name: .long, help: "Draw ASCII only (automatic when the locale is not UTF-8).")
-    var ascii = false
+    @OptionGroup var terminal: TerminalOptions
 
     @Option(name: .long, help: ArgumentHelp("An original checkpoint: the Model view (7) colours FILE's weights by their SQNR against it, as `quantscope diff` measures.", valueName: "ORIGINAL"))
     var against: String?
@@ -27,7 +23,7 @@ struct ExploreCommand: ParsableCommand {
     var trace: String?
 
     func run() throws {
-        try ExploreCommand.launch(files: try openFiles(), against: against, noColor: noColor, ascii: ascii, trace: trace)
+        try ExploreCommand.launch(files: try openFiles(), against: against, noColor: terminal.noColor, ascii: terminal.ascii, trace: trace)
     }
 
     /// Opens the terminal and runs the explorer over `files` (the tour too, from `tourLesson`).

@@ -19,11 +19,7 @@ struct TourCommand: ParsableCommand {
     @Option(name: .long, help: "Start at this lesson (1…\(TourLessons.all.count)).")
     var lesson = 1
 
-    @Flag(name: .long, help: "No colours (also when NO_COLOR is set).")
-    var noColor = false
-
-    @Flag(name: .long, help: "Draw ASCII only (automatic when the locale is not UTF-8).")
-    var ascii = false
+    @OptionGroup var terminal: TerminalOptions
 
     func validate() throws {
         guard (1...TourLessons.all.count).contains(lesson) else {
@@ -39,6 +35,6 @@ struct TourCommand: ParsableCommand {
         guard !files.isEmpty else {
             throw UsageError("the bundled samples were not found next to the binary; give a FILE (or set QUANTSCOPE_SAMPLES)")
         }
-        try ExploreCommand.launch(files: files, against: nil, noColor: noColor, ascii: ascii, trace: nil, tourLesson: lesson - 1)
+        try ExploreCommand.launch(files: files, against: nil, noColor: terminal.noColor, ascii: terminal.ascii, trace: nil, tourLesson: lesson - 1)
     }
 }
