@@ -235,7 +235,7 @@ extension PackingView {
             var scaleBits = 32, zeroBits = 0
             switch q.scheme {
             case .microscaling: scaleBits = 8
-            case .integer(let i) where i.mode != .symmetric: zeroBits = i.bits
+            case .integer(let i) where i.hasZeroPoint: zeroBits = i.bits
             default: break
             }
             let perGroup = n % groups == 0 ? Format.grouped(n / groups) : "≈" + Format.grouped(Int(saturating: (Double(n) / Double(groups)).rounded()))
