@@ -110,7 +110,7 @@ import Testing
             var state = try Self.state(Tensor(shape: [8, 16], values: values), QuantSettings(), matmul: false)
             state.view = .error
             let text = ScreenRenderer.render(state, theme: .monochrome).text
-            #expect(text.contains("error x − x̂"))
+            #expect(text.contains("error x̂ − x"))
         }
     }
 
