@@ -85,7 +85,10 @@ extension MappingView {
                             numeric: "\(i(s.qmin)) − round(\(n(vmin)) / \(n(scale))) = \(i(s.qmin)) − round(\(fraction(vmin / scale)))",
                             result: i(whole(zero)), resultStyle: exact && (raw < qmin || raw > qmax) ? theme.warning : theme.heading)
             if raw != zero { f.note = "clamped to [qmin, qmax]" }
-            if exact && (raw < qmin || raw > qmax) { f.note = "outside [\(i(s.qmin)), \(i(s.qmax))]: no int\(s.bits) holds it; x̂ is still right" }
+            if exact && (raw < qmin || raw > qmax) {
+                f.note = "outside the codes"
+                rangeRows.append([("Z is outside [\(i(s.qmin)), \(i(s.qmax))]: x̂ = S·(q − Z) is right in float; no int\(s.bits) holds Z", theme.warning)])
+            }
             formulas.append(f)
         }
         let engineZero = Float(q.zeroPoints?[g] ?? 0)
