@@ -43,6 +43,12 @@ import Testing
         asym.granularityKind = .group
         asym.groupSize = 16
         list.append(asym)
+        // The seed's conventions (docs/contract.md §10): 0 may not be on asym-exact's grid.
+        for symmetry in [QuantSettings.Symmetry.full, .asymmetricExact] {
+            var s = asym
+            s.symmetry = symmetry
+            list.append(s)
+        }
         return list
     }
 
