@@ -145,7 +145,7 @@ import Testing
         let json = try CLI.json(try CLI.run(base + ["--scheme", "a8w8-fp8", "--json"]))
         #expect(json["scheme"] as? String == "fp8" && json["emulated"] as? Bool == true)
         let int8 = try CLI.run(base + ["--scheme", "w8a8"])
-        #expect(int8.stdout.contains("int8; the seed's A8W8 is FP8: a8w8-fp8"))
+        #expect(int8.stdout.contains("w8a8 is int8; the seed's A8W8 is FP8: a8w8-fp8"))
         #expect(!int8.stdout.contains("emulated"))
     }
 }

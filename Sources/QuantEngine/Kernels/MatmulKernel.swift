@@ -44,7 +44,7 @@ public enum MatmulKernel: Equatable, Sendable, CaseIterable {
     /// How the kernel's name meets the seed's "A8W8", which is FP8 (docs/contract.md §10).
     public var seedNote: String? {
         switch self {
-        case .w8a8: return "int8; the seed's A8W8 is FP8: a8w8-fp8"
+        case .w8a8: return "\(name) is int8; the seed's A8W8 is FP8: a8w8-fp8"
         case .fp8: return "the seed's A8W8 (a8w8-fp8) is this FP8 kernel; w8a8 is int8"
         default: return nil
         }
