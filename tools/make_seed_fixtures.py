@@ -177,6 +177,13 @@ def main():
     case("int4full_nonfinite_channel0", "int4-full", "channel:0", nf - F32(3), "NaN/+inf/-inf mixed in")
 
     write_json(OUT / "cases.json", cases)
+    lines = ["# seed/ — the seed's integer conventions (docs/contract.md §1, §10)", "",
+             "Written by `tools/make_seed_fixtures.py` (numpy " + np.__version__ + "), not by `make_fixtures.py`.",
+             "`cases.json` has the shape of `affine/cases.json`; 4-bit cases add `packed_low_first`",
+             "(the seed's `(val1 & 0x0F) | (val2 << 4)` over the flattened codes).", "", "```",
+             __doc__.strip(), "```", ""]
+    lines += [f"- `{c['name']}` — {c['scheme']} {c['granularity']}: {c['description']}" for c in cases]
+    (OUT / "README.md").write_text("\n".join(lines) + "\n")
     print(f"{len(cases)} cases in {OUT}; the literal Z formula of intB-full in float32 was not 0 "
           f"in {literal_full_z_not_zero} groups (Z is fixed at 0)")
 
