@@ -49,9 +49,13 @@ public struct HeadlessSession {
         throw .noTensor(name)
     }
 
-    /// Opens a tensor (decoded and analysed under the current settings).
-    public mutating func open(_ ref: TensorRef) throws(Failure) {
-        try step { $0.open(ref) }
+    /// Opens a tensor, decoded and analysed under `settings` (the current
+    /// ones when nil; a stored-quantized tensor opens as stored).
+    public mutating func open(_ ref: TensorRef, settings: QuantSettings? = nil) throws(Failure) {
+        try step { state in
+            if let settings { state.settings = settings }
+            return state.open(ref)
+        }
     }
 
     /// Types keys, each one's work done before the next.
@@ -70,6 +74,16 @@ public struct HeadlessSession {
     /// Pins `b` as compare mode's B beside the live settings.
     public mutating func compare(with b: QuantSettings) throws(Failure) {
         try step { $0.startCompare(b: b) }
+    }
+
+    /// Puts the cursor on element `index` (flat, row-major) of the open tensor.
+    public mutating func moveCursor(to index: Int) throws(Failure) {
+        try step { state in
+            state.cursor = index
+            state.probe = nil
+            state.refreshStoredBlock()
+            return []
+        }
     }
 
     /// Starts the tour at `lesson` and `scene` (both 0-based).
