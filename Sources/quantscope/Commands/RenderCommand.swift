@@ -57,6 +57,15 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
+        do {
+            try render()
+        } catch let failure as HeadlessSession.Failure {
+            // A state that never settles is our bug, not the user's: one line, status 1.
+            Main.fail(failure.description, status: 1)
+        }
+    }
+
+    func render() throws {
         let format = ScreenExport(path: out) ?? .text
         let view = try RenderSpec.view(self.view)
         let (columns, rows) = try RenderSpec.size(size)
@@ -117,7 +126,10 @@ struct RenderCommand: ParsableCommand {
     func open(in session: inout HeadlessSession, settings: QuantSettings?) throws {
         let ref: TensorRef
         if let tensor {
-            ref = try session.ref(named: tensor)
+            if file != nil { _ = try session.state.files[0].checkpoint.info(named: tensor) }
+            do { ref = try session.ref(named: tensor) } catch {
+                throw TensorFileError.tensorNotFound(path: "the bundled samples", tensor: tensor, suggestion: nil)
+            }
         } else if let file {
             let info = try TensorChoice.choose(in: session.state.files[0].checkpoint, file: file, tensor: nil)
             ref = try session.ref(named: info.name)
