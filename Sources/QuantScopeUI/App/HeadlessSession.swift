@@ -50,10 +50,12 @@ public struct HeadlessSession {
     }
 
     /// Opens a tensor, decoded and analysed under `settings` (the current
-    /// ones when nil; a stored-quantized tensor opens as stored).
+    /// ones when nil; a stored-quantized tensor opens as stored), selected
+    /// in the tensor list as if chosen there.
     public mutating func open(_ ref: TensorRef, settings: QuantSettings? = nil) throws(Failure) {
         try step { state in
             if let settings { state.settings = settings }
+            state.browser.rebuild(files: state.files, keep: ref)
             return state.open(ref)
         }
     }
