@@ -15,8 +15,9 @@ import Testing
         try String(contentsOf: golden.appendingPathComponent(name + ".txt"), encoding: .utf8)
     }
 
-    static func render(_ arguments: [String]) throws -> CLI.Result {
-        let result = try CLI.run(["render"] + arguments)
+    /// Renders with colour unless asked otherwise (NO_COLOR emptied, which leaves colour on).
+    static func render(_ arguments: [String], environment: [String: String] = ["NO_COLOR": ""]) throws -> CLI.Result {
+        let result = try CLI.run(["render"] + arguments, environment: environment)
         #expect(result.status == 0, "render \(arguments.joined(separator: " ")): \(result.stderr)")
         return result
     }
@@ -101,6 +102,9 @@ import Testing
         _ = try Self.render(["--view", "bits", "--no-color", "--out", noColor])
         let mono = try String(contentsOfFile: noColor, encoding: .utf8)
         #expect(!mono.contains("38;5;") && !mono.contains("48;5;") && mono.contains("\u{1B}[0;7m"), "--no-color: attributes only")
+        let envPath = scratch.path("env.ansi")
+        _ = try Self.render(["--view", "bits", "--out", envPath], environment: ["NO_COLOR": "1"])
+        #expect(try String(contentsOfFile: envPath, encoding: .utf8) == mono, "NO_COLOR as --no-color")
     }
 
     @Test func asciiAndNoColorAreHonoured() throws {

@@ -105,10 +105,10 @@ struct RenderCommand: ParsableCommand {
         }
         if let failure = session.state.analysisFailure { throw UsageError(failure) }
         if let failure = session.state.compare?.failure { throw UsageError("--against \(against ?? ""): \(failure)") }
-        let theme = terminal.noColor ? Theme.monochrome : Theme.palette256
-        let buffer = session.render(theme: theme, ascii: terminal.ascii)
+        let noColor = terminal.noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let buffer = session.render(theme: noColor ? .monochrome : .palette256, ascii: terminal.ascii)
         let title = "quantscope render --view \(self.view)" + (session.state.tensor.map { " · \($0.info.name)" } ?? "")
-        let text = format.render(buffer, palette: terminal.noColor ? .light : .dark, title: title)
+        let text = format.render(buffer, palette: noColor ? .light : .dark, title: title)
         if out == "-" {
             FileHandle.standardOutput.write(Data(text.utf8))
         } else {
