@@ -119,6 +119,20 @@ import Testing
         _ = try SVGDocument(svg)
     }
 
+    @Test(arguments: ["histogram", "mapping", "error", "packing", "bits", "matmul", "model", "sweep"])
+    func everyViewRendersAConstantAndAnEmptyTensorAt80x24(view: String) throws {
+        let constant = try Self.render(["--tensor", "all_zero", "--view", view, "--size", "80x24", "--out", "-"]).stdout
+        #expect(constant.split(separator: "\n", omittingEmptySubsequences: false).count == 25)
+        // (The Float bits view names E4M3's NaN encoding, "NaN = S 1111 111"; a value is never shown as nan.)
+        #expect(!constant.contains("nan") && !constant.contains("= NaN "))
+        let scratch = try Scratch()
+        let path = scratch.path("empty.safetensors")
+        try SafetensorsWriter.write([.float32("empty", shape: [0, 16], [])], to: path)
+        let empty = try Self.render([path, "--view", view, "--size", "80x24", "--out", scratch.path("empty.svg")])
+        #expect(empty.stderr.isEmpty)
+        _ = try SVGDocument(try String(contentsOfFile: scratch.path("empty.svg"), encoding: .utf8))
+    }
+
     @Test func aTensorNameFullOfMarkupStaysText() throws {
         let scratch = try Scratch()
         let path = scratch.path("markup.safetensors")
