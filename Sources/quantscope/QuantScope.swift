@@ -11,7 +11,7 @@ struct QuantScope: ParsableCommand {
         Files: .safetensors (and a sharded model's index .json or folder), .gguf, .npy, .npz.
         Exit status: 0 success, 1 a file problem, 2 a usage error.
         """,
-        subcommands: [ExploreCommand.self, TourCommand.self, InspectCommand.self, StatsCommand.self, QuantizeCommand.self, ExportCommand.self, BlocksCommand.self, ScanCommand.self, SweepCommand.self, DiffCommand.self, RecipeCommand.self,
+        subcommands: [ExploreCommand.self, TourCommand.self, InspectCommand.self, StatsCommand.self, QuantizeCommand.self, ExportCommand.self, BlocksCommand.self, ScanCommand.self, SweepCommand.self, DiffCommand.self, RecipeCommand.self, RenderCommand.self,
                       BitsCommand.self, MatmulCommand.self, BenchCommand.self, SchemesCommand.self],
         defaultSubcommand: ExploreCommand.self
     )

@@ -26,8 +26,8 @@ enum CLI {
         return candidates[0].appendingPathComponent("quantscope")
     }
 
-    /// Runs `quantscope arguments…` with no terminal on stdin.
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `quantscope arguments…` with no terminal on stdin (`environment` set on top of ours).
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -42,6 +42,7 @@ enum CLI {
         process.standardInput = FileHandle.nullDevice
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()
         process.waitUntilExit()

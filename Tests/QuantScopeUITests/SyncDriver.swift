@@ -1,10 +1,13 @@
 import Foundation
 import QuantEngine
+import Testing
 @testable import QuantScopeUI
 
 /// Runs a state's commands synchronously with the code the worker runs
-/// (loads, analyses, compare analyses, details), so a key's whole effect is
-/// on screen before a test looks.
+/// (`HeadlessSession.settle` over `ComputeJobs`: loads, analyses, compare
+/// analyses, details, matmuls), so a key's whole effect is on screen before
+/// a test looks. Timings are fixed (golden screens) and whole-model jobs are
+/// left undone, as the tests of those views drive them themselves.
 enum SyncDriver {
     /// Types `keys`, running every command they start to its end.
     static func press(_ keys: [Key], _ state: inout AppState) {
@@ -12,46 +15,11 @@ enum SyncDriver {
     }
 
     static func run(_ commands: [AppCommand], _ state: inout AppState) {
-        var queue = commands
-        while !queue.isEmpty {
-            let command = queue.removeFirst()
-            var event: AppEvent?
-            switch command {
-            case .load(let ref, let g):
-                let file = state.files[ref.file], info = file.checkpoint.tensors[ref.tensor]
-                if let t = try? file.checkpoint.load(info) {
-                    let stored = try? file.checkpoint.storedQuantization(for: info)
-                    event = .loaded(LoadedTensor(ref: ref, info: info, fileName: file.name, tensor: t, stored: stored ?? nil), generation: g)
-                }
-            case .analyze(let request, let g):
-                do { var a = try Analyzer.analyze(request); a.milliseconds = 1.25; event = .analyzed(a, generation: g) }
-                catch { event = .failed(error.description, generation: g) }
-            case .compareAnalyze(let request, let g):
-                do { event = .compared(try Analyzer.analyze(request), generation: g) }
-                catch { event = .compareFailed(error.description, generation: g) }
-            case .matmul(let original, let g):
-                var request = original
-                if request.choice == .tensor, let ref = request.activationRef {
-                    let info = state.files[ref.file].checkpoint.tensors[ref.tensor]
-                    if let t = try? state.files[ref.file].checkpoint.load(info), let k = t.shape.last, k > 0 {
-                        request.activationTensor = (info.name, t.values, t.count / k)
-                    }
-                }
-                if var m = try? MatmulAnalyzer.analyze(request) {
-                    // Timings vary run to run: golden screens show fixed ones.
-                    m.f32Milliseconds = 1
-                    for i in m.results.indices { m.results[i].milliseconds = 0.25 + 0.05 * Double(i) }
-                    event = .matmulReady(m, generation: g)
-                }
-            case .details(let request, let analysis, let g):
-                if let d = try? Analyzer.details(request, of: analysis) { event = .detailed(d, generation: g) }
-            default:
-                break
-            }
-            if let event {
-                queue += state.handle(event)
-                if case .analyzed = event { state.lastRecompute = 1.25 }
-            }
+        state.fixedTimings = true
+        do {
+            try HeadlessSession.settle(commands, &state, runsBackground: false)
+        } catch {
+            Issue.record("\(error)")
         }
     }
 }

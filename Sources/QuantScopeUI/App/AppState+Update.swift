@@ -66,7 +66,7 @@ extension AppState {
             let old = analysis?.quantized
             analysis = result
             analysisFailure = nil
-            lastRecompute = result.milliseconds
+            lastRecompute = fixedTimings ? AppState.fixedRecomputeMilliseconds : result.milliseconds
             computing = false
             progress = nil
             return (old.map { [AppCommand.recycle($0)] } ?? []) + compareIfNeeded()
@@ -78,7 +78,7 @@ extension AppState {
             return []
         case .matmulReady(let result, let g):
             guard g == matmulGeneration else { return [] }
-            matmul = result
+            matmul = fixedTimings ? AppState.withFixedTimings(result) : result
             matmulComputing = false
             return []
         case .compared(let result, let g):

@@ -47,6 +47,9 @@ public struct AppState: Sendable {
     public var spinner = 0
     /// Milliseconds the last analysis took.
     public var lastRecompute: Double?
+    /// Shows fixed timings instead of measured ones (`render`, golden tests:
+    /// docs/contract.md §14), so the same setting always draws the same screen.
+    public var fixedTimings = false
     public var width: Int
     public var height: Int
     public var quit = false

@@ -73,14 +73,7 @@ public final class ComputeWorker: @unchecked Sendable {
                     self.lock.unlock()
                 }
                 guard !token.isCancelled else { return }
-                do throws(QuantizationError) {
-                    let analysis = try Analyzer.analyze(request, token: token)
-                    self.post(.compared(analysis, generation: generation))
-                } catch .cancelled {
-                    return
-                } catch {
-                    self.post(.compareFailed(error.description, generation: generation))
-                }
+                if let event = ComputeJobs.compareAnalyze(request, token: token, generation: generation) { self.post(event) }
             }
         case .load(let ref, let generation):
             cancelAll()
@@ -90,16 +83,7 @@ public final class ComputeWorker: @unchecked Sendable {
             let token = begin()
             queue.async { [files] in
                 defer { self.finish(token) }
-                let file = files[ref.file]
-                let info = file.checkpoint.tensors[ref.tensor]
-                do throws(TensorFileError) {
-                    let tensor = try file.checkpoint.load(info)
-                    let stored = try file.checkpoint.storedQuantization(for: info)
-                    self.post(.loaded(LoadedTensor(ref: ref, info: info, fileName: file.name, tensor: tensor, stored: stored),
-                                      generation: generation))
-                } catch {
-                    self.post(.failed(error.description, generation: generation))
-                }
+                self.post(ComputeJobs.load(ref, files: files, generation: generation))
             }
         case .analyze(let request, let generation):
             cancelAll()
@@ -110,42 +94,20 @@ public final class ComputeWorker: @unchecked Sendable {
                 self.lock.lock()
                 var reuse = self.spare.take()
                 self.lock.unlock()
-                do throws(QuantizationError) {
-                    // Moved, not copied: the buffers are written in place only when nothing else holds them.
-                    let analysis = try Analyzer.analyze(request, token: token, recycling: reuse.take())
-                    self.post(.analyzed(analysis, generation: generation))
-                } catch .cancelled {
-                    return
-                } catch {
-                    self.post(.failed(error.description, generation: generation))
-                }
+                if let event = ComputeJobs.analyze(request, token: token, recycling: reuse.take(), generation: generation) { self.post(event) }
             }
         case .matmul(let original, let generation):
             let token = begin()
             queue.async { [files] in
                 defer { self.finish(token) }
-                var request = original
-                if request.choice == .tensor, let ref = request.activationRef {
-                    let info = files[ref.file].checkpoint.tensors[ref.tensor]
-                    if let t = try? files[ref.file].checkpoint.load(info), let k = t.shape.last, k > 0 {
-                        request.activationTensor = (info.name, t.values, t.count / k)
-                    }
-                }
-                do throws(QuantizationError) {
-                    let result = try MatmulAnalyzer.analyze(request, token: token)
-                    self.post(.matmulReady(result, generation: generation))
-                } catch {
-                    self.post(.matmulFailed(error.description, generation: generation))
-                }
+                self.post(ComputeJobs.matmul(original, files: files, token: token, generation: generation))
             }
         case .details(let request, let analysis, let generation):
             let token = begin()
             queue.async {
                 defer { self.finish(token) }
                 guard !token.isCancelled else { return }
-                if let details = try? Analyzer.details(request, of: analysis, token: token), !token.isCancelled {
-                    self.post(.detailed(details, generation: generation))
-                }
+                if let event = ComputeJobs.details(request, of: analysis, token: token, generation: generation) { self.post(event) }
             }
         }
     }

@@ -10,7 +10,7 @@
 /// Nothing after a `--` the user typed is touched.
 enum NegativeNumberArguments {
     /// Every option, in every command, whose value is a number.
-    static let numericOptions: Set<String> = ["--clip", "--tokens", "--group-size", "--seed", "--repeats"]
+    static let numericOptions: Set<String> = ["--clip", "--tokens", "--group-size", "--seed", "--repeats", "--cursor"]
 
     static func rewrite(_ arguments: [String]) -> [String] {
         moveBitsValue(joinNumericValues(arguments))
