@@ -22,6 +22,7 @@ import Testing
 
     static let cases: [(String, String?, Float)] = [
         ("int8", nil, 1), ("int4", "channel", 1), ("int4-asym", "group:16", 1), ("uint3", "channel", 0.7), ("int2", "tensor", 1),
+        ("int4-full", "channel", 1), ("int4-asym-exact", "group:16", 1), ("int8-asym-exact", "tensor", 0.9),
         ("fp8-e4m3", "channel", 1), ("fp8-e5m2", "group:32", 0.8), ("fp4-e2m1", "group:16", 1), ("fp6-e3m2", "tensor", 1),
         ("mxfp4", nil, 1), ("mxfp8", nil, 1), ("nf4", nil, 1), ("fp4", nil, 1),
     ]

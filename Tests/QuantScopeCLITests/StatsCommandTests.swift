@@ -7,7 +7,7 @@ import Testing
 @Suite struct StatsCommandTests {
     static let statsKeys: Set<String> = [
         "tensor", "shape", "dtype", "scheme", "granularity", "groups", "elements", "nonfinite", "nonfinite_output", "mse", "rmse",
-        "mae", "max_abs_err", "sqnr_db", "cosine", "scales", "zero_points", "elapsed_ms",
+        "mae", "max_abs_err", "sqnr_db", "cosine", "scales", "zero_points", "zero_points_outside_codes", "elapsed_ms",
     ]
 
     /// Writes a fixture case's input as an F32 safetensors file holding the tensor `w`.
@@ -120,5 +120,32 @@ import Testing
         let result = try CLI.run(["stats", path, "--scheme", "nf4", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(try CLI.json(result)["granularity"] as? String == "group:64")
+    }
+
+    /// The seed's exact-range asymmetric mapping on MiniLM's all-positive
+    /// LayerNorm weight: Z = −358 (numpy's value, seed/cases.json), kept and
+    /// reported, not clamped (docs/contract.md §1, §10).
+    @Test func theSeedsExactRangeReportsAZeroPointOutsideTheCodes() throws {
+        let args = ["stats", ScanCommandTests.safetensors, "--tensor", "encoder.layer.0.output.LayerNorm.weight", "--scheme", "int8-asym-exact"]
+        let json = try CLI.json(try CLI.run(args + ["--json"]))
+        #expect(json["zero_points"] as? [Int] == [-358])
+        #expect(json["zero_points_outside_codes"] as? Int == 1)
+        let text = try CLI.run(args)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("Z outside the codes -128…127 in 1 of 1 groups"))
+    }
+
+    /// `a8w8-fp8` is the seed's name for the FP8 kernel; its time is labelled an emulation.
+    @Test func a8w8FP8IsTheSeedsNameForTheEmulatedFP8Kernel() throws {
+        let base = ["matmul", ScanCommandTests.safetensors, "--tensor", "encoder.layer.0.attention.self.query.weight", "--tokens", "2", "--repeats", "1"]
+        let seed = try CLI.run(base + ["--scheme", "a8w8-fp8"])
+        #expect(seed.status == 0, "\(seed.stderr)")
+        #expect(seed.stdout.contains("the seed's A8W8 (a8w8-fp8) is this FP8 kernel; w8a8 is int8"))
+        #expect(seed.stdout.contains("fp8 time: emulated on CPU (no FP8 hardware)"))
+        let json = try CLI.json(try CLI.run(base + ["--scheme", "a8w8-fp8", "--json"]))
+        #expect(json["scheme"] as? String == "fp8" && json["emulated"] as? Bool == true)
+        let int8 = try CLI.run(base + ["--scheme", "w8a8"])
+        #expect(int8.stdout.contains("w8a8 is int8; the seed's A8W8 is FP8: a8w8-fp8"))
+        #expect(!int8.stdout.contains("emulated"))
     }
 }

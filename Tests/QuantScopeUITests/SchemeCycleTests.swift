@@ -31,7 +31,7 @@ import Testing
         var seen = Set<String>()
         for _ in SchemeCatalog.cycle {
             if settings.isInteger {
-                for _ in 0..<3 {
+                for _ in QuantSettings.Symmetry.allCases {
                     while settings.changeBits(by: -1) {}
                     repeat { seen.insert(settings.scheme.description) } while settings.changeBits(by: 1)
                     _ = settings.cycleSymmetry()

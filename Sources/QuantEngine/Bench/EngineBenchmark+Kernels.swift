@@ -43,6 +43,7 @@ extension EngineBenchmark {
                 .init("m", .integer(Int64(m))), .init("n", .integer(Int64(n))), .init("k", .integer(Int64(k))),
                 .init("ms", .number(r3(milliseconds))), .init("gops", .number(r3(gops))),
                 .init("weight_gbps", .number(r3(weightGigabytesPerSecond))), .init("ratio_to_f32", .number(r3(ratioToF32))),
+                .init("emulated", .bool(kernel == "fp8")),
             ])
         }
     }
@@ -55,7 +56,7 @@ extension EngineBenchmark {
     public static let kernelNote = "times include quantizing the activations per token (int8 for w8a8/w4a8, Q8_0 for q4_0/q8_0, "
         + "E4M3 for fp8); weights are quantized once beforehand and cycled through copies totalling > 64 MiB, so every "
         + "multiply reads them from main memory; int8_path: \"\(Int8KernelPath.current.name)\" for w8a8 and w4a8 "
-        + "(\(Int8KernelPath.disableVariable)=1 forces \(Int8KernelPath.baseline.name))"
+        + "(\(Int8KernelPath.disableVariable)=1 forces \(Int8KernelPath.baseline.name)); fp8* is \(MatmulKernel.emulationNote)"
 
     /// Times every kernel (or only `only`, and always f32) on N×K weights for
     /// each token count in `tokens` (1 = GEMV).

@@ -14,7 +14,8 @@ public enum MatmulKernel: Equatable, Sendable, CaseIterable {
         case "w8a8-asym": self = .w8a8(.asymmetric)
         case "w4a16": self = .w4a16(group: groupSize)
         case "w4a8": self = .w4a8(group: groupSize)
-        case "fp8", "fp8-e4m3", "w8a8-fp8": self = .fp8
+        // a8w8-fp8: the seed's "A8W8", which is FP8 (docs/contract.md §10).
+        case "fp8", "fp8-e4m3", "w8a8-fp8", "a8w8-fp8": self = .fp8
         case "q4_0": self = .gguf(.q4_0)
         case "q8_0": self = .gguf(.q8_0)
         default: return nil
@@ -30,6 +31,22 @@ public enum MatmulKernel: Equatable, Sendable, CaseIterable {
         case .w4a8: return "w4a8"
         case .fp8: return "fp8"
         case .gguf(let block): return block.rawValue
+        }
+    }
+
+    /// Whether the kernel's times are an emulation: no CPU has FP8 arithmetic,
+    /// so `fp8` decodes E4M3 to float32 in its inner loop (docs/contract.md §7).
+    public var isEmulated: Bool { self == .fp8 }
+
+    /// The phrase every FP8 timing carries.
+    public static let emulationNote = "emulated on CPU (no FP8 hardware)"
+
+    /// How the kernel's name meets the seed's "A8W8", which is FP8 (docs/contract.md §10).
+    public var seedNote: String? {
+        switch self {
+        case .w8a8: return "\(name) is int8; the seed's A8W8 is FP8: a8w8-fp8"
+        case .fp8: return "the seed's A8W8 (a8w8-fp8) is this FP8 kernel; w8a8 is int8"
+        default: return nil
         }
     }
 

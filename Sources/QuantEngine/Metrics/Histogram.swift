@@ -74,6 +74,14 @@ public struct Histogram: Sendable, Equatable {
         self.init(source: Differences(x: x, y: y), bins: bins, range: range)
     }
 
+    /// Bins the quantization errors x̂ − x (docs/contract.md §6: the sign used
+    /// everywhere) over the finite originals x; a non-finite x is left out as
+    /// in every metric.
+    public init(errorsOf approximations: UnsafeBufferPointer<Float>, from originals: UnsafeBufferPointer<Float>, bins: Int, range: ClosedRange<Float>) {
+        precondition(approximations.count == originals.count)
+        self.init(source: Errors(x: originals, y: approximations), bins: bins, range: range)
+    }
+
     /// Where the counting pass reads its values; a protocol (not a closure)
     /// so the pass is specialised for each source.
     /// One worker's counts.
@@ -92,6 +100,13 @@ public struct Histogram: Sendable, Equatable {
         let values: UnsafeBufferPointer<Float>
         var count: Int { values.count }
         @inline(__always) func value(_ i: Int) -> Float { values[i] }
+    }
+
+    private struct Errors: Source {
+        let x: UnsafeBufferPointer<Float>
+        let y: UnsafeBufferPointer<Float>
+        var count: Int { x.count }
+        @inline(__always) func value(_ i: Int) -> Float { x[i].isFinite ? y[i] - x[i] : .nan }
     }
 
     private struct Differences: Source {

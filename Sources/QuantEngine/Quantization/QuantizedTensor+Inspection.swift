@@ -230,7 +230,9 @@ extension QuantizedTensor {
             if argabs.map({ abs(x[i]) > abs(x[$0]) }) ?? true { argabs = i }
         }
         switch scheme {
-        case .integer(let i) where i.mode != .symmetric:
+        case .integer(let i) where i.usesExactRange:
+            return [argmin, argmax].compactMap { $0 }
+        case .integer(let i) where i.hasZeroPoint:
             // vmin = min(min x, 0), vmax = max(max x, 0): only a negative
             // minimum or a positive maximum sets the range.
             return [argmin.flatMap { x[$0] < 0 ? $0 : nil }, argmax.flatMap { x[$0] > 0 ? $0 : nil }].compactMap { $0 }
@@ -268,5 +270,16 @@ extension ErrorMetrics {
                 }.flatMap { $0 }
             }
         }
+    }
+}
+
+extension QuantizedTensor {
+    /// Groups whose zero-point lies outside the code range [qmin, qmax]: only
+    /// `intB-asym-exact` has them (docs/contract.md §1, §10), e.g. Z = −358 on
+    /// an all-positive LayerNorm weight at 8 bits. Their x̂ = S·(q − Z) are still
+    /// right in Float32 arithmetic; Z just does not fit the code type.
+    public var zeroPointsOutsideCodes: Int {
+        guard case .integer(let s) = scheme, let zeros = zeroPoints else { return 0 }
+        return zeros.reduce(0) { $0 + ((Int($1) < s.qmin || Int($1) > s.qmax) ? 1 : 0) }
     }
 }

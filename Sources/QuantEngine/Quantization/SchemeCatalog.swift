@@ -42,7 +42,7 @@ public enum SchemeCatalog {
     /// bitsandbytes, OCP MX, GGUF.
     public static let entries: [Entry] = {
         var all: [Entry] = []
-        for mode in [IntegerScheme.Mode.symmetric, .asymmetric, .unsigned] {
+        for mode in IntegerScheme.Mode.allCases {
             for bits in 2...8 {
                 let s = IntegerScheme(bits: bits, mode: mode)
                 let summary: String
@@ -50,6 +50,8 @@ public enum SchemeCatalog {
                 case .symmetric: summary = "symmetric integer: codes \(s.qmin)…\(s.qmax), S = max|x| / \(s.qmax), Z = 0"
                 case .asymmetric: summary = "asymmetric integer: codes \(s.qmin)…\(s.qmax), S and a zero-point Z from min and max"
                 case .unsigned: summary = "unsigned integer: codes \(s.qmin)…\(s.qmax), S and a zero-point Z from min and max"
+                case .full: summary = "the seed's full signed range: codes \(s.qmin)…\(s.qmax), S = 2·max|x| / \(s.qmax - s.qmin), Z = 0"
+                case .asymmetricExact: summary = "the seed's asymmetric: codes \(s.qmin)…\(s.qmax), exact [min, max], Z unclamped"
                 }
                 all.append(Entry(scheme: .integer(s), family: .integer, rule: .any, summary: summary))
             }
@@ -115,7 +117,7 @@ public enum SchemeCatalog {
     /// what `--scheme`'s help lists.
     public static var compactSpellings: String {
         var parts: [String] = []
-        for mode in [IntegerScheme.Mode.symmetric, .asymmetric, .unsigned] {
+        for mode in IntegerScheme.Mode.allCases {
             let names = entries.compactMap { e -> String? in
                 if case .integer(let s) = e.scheme, s.mode == mode { return e.spelling }
                 return nil

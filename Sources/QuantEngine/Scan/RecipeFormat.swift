@@ -39,6 +39,8 @@ public enum RecipeFormat: String, Sendable, CaseIterable {
             return "llama-quantize takes GGUF types only (q2_k … q8_0)"
         case (.compressedTensors, .integer(let s)) where s.mode == .unsigned:
             return "compressed-tensors takes intB and intB-asym (signed codes), not uintB"
+        case (.compressedTensors, .integer(let s)) where s.mode == .full || s.mode == .asymmetricExact:
+            return "compressed-tensors takes intB and intB-asym, not the seed's \(s.name)"
         case (.compressedTensors, .integer), (.compressedTensors, .float(.e4m3fn)):
             if case .channel(let axis) = setting.granularity ?? setting.scheme.defaultGranularity, axis != 0 {
                 return "compressed-tensors' channel strategy is per output channel (channel:0)"

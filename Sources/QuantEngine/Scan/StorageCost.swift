@@ -29,7 +29,7 @@ public struct StorageCost: Sendable, Equatable {
         var scaleBits = 32, zeroBits = 0
         switch scheme {
         case .microscaling: scaleBits = 8
-        case .integer(let s) where s.mode != .symmetric: zeroBits = s.bits
+        case .integer(let s) where s.hasZeroPoint: zeroBits = s.bits
         default: break
         }
         parameterBits = groups * (scaleBits + zeroBits)

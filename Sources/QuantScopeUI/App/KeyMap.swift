@@ -49,7 +49,7 @@ public enum KeyMap {
             Entry(keys: "s  S", action: "next / previous scheme (from stored: the fresh re-quantization)"),
             Entry(keys: "o", action: "a quantized file's tensor as stored ↔ re-quantized fresh"),
             Entry(keys: "+ =  - _", action: "more / fewer bits (int schemes)"),
-            Entry(keys: "a", action: "symmetric → asymmetric → unsigned"),
+            Entry(keys: "a", action: "symmetric → asym → unsigned → full → asym-exact"),
             Entry(keys: "c", action: "granularity: tensor → channel → group → block"),
             Entry(keys: "> .  < ,", action: "larger / smaller group (or block)"),
             Entry(keys: "x", action: "channel axis"),

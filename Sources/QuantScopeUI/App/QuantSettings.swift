@@ -7,8 +7,30 @@ import QuantEngine
 /// CLI takes them. Which granularities a scheme takes is the catalog's
 /// answer (`SchemeCatalog.rule(for:)`), asked here, never decided here.
 public struct QuantSettings: Equatable, Sendable {
+    /// The `a` cycle: quantscope's three mappings, then the seed's two
+    /// (docs/contract.md §10): symmetric → asym → unsigned → full → asym-exact.
     public enum Symmetry: String, CaseIterable, Sendable {
-        case symmetric, asymmetric, unsigned
+        case symmetric, asymmetric, unsigned, full, asymmetricExact
+
+        var mode: IntegerScheme.Mode {
+            switch self {
+            case .symmetric: return .symmetric
+            case .asymmetric: return .asymmetric
+            case .unsigned: return .unsigned
+            case .full: return .full
+            case .asymmetricExact: return .asymmetricExact
+            }
+        }
+
+        init(_ mode: IntegerScheme.Mode) {
+            switch mode {
+            case .symmetric: self = .symmetric
+            case .asymmetric: self = .asymmetric
+            case .unsigned: self = .unsigned
+            case .full: self = .full
+            case .asymmetricExact: self = .asymmetricExact
+            }
+        }
     }
 
     public enum GranularityKind: String, CaseIterable, Sendable {
@@ -46,8 +68,7 @@ public struct QuantSettings: Equatable, Sendable {
     public var scheme: Scheme {
         switch stop {
         case .integer:
-            let mode: IntegerScheme.Mode = symmetry == .symmetric ? .symmetric : (symmetry == .asymmetric ? .asymmetric : .unsigned)
-            return .integer(IntegerScheme(bits: bits, mode: mode))
+            return .integer(IntegerScheme(bits: bits, mode: symmetry.mode))
         case .scheme(let scheme):
             return scheme
         }
@@ -70,7 +91,7 @@ public struct QuantSettings: Equatable, Sendable {
         }
         stop = .integer
         bits = s.bits
-        symmetry = s.mode == .symmetric ? .symmetric : (s.mode == .asymmetric ? .asymmetric : .unsigned)
+        symmetry = Symmetry(s.mode)
     }
 
     /// The granularity for a tensor of `rank`: the scheme's own blocks where

@@ -24,7 +24,7 @@ public struct Analysis: Sendable {
     public var clippedAbove: Int
     /// The element with the largest |x − x̂| (`w` jumps to it).
     public var worstIndex: Int?
-    /// x − x̂ over finite elements, symmetric around 0 (second pass).
+    /// x̂ − x over finite elements (docs/contract.md §6), symmetric around 0 (second pass).
     public var errorHistogram: Histogram?
     /// Mean squared error of each row under this quantization (second pass; empty until then).
     public var rowError: [Double] = []

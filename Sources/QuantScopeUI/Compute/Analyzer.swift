@@ -99,19 +99,19 @@ public enum Analyzer {
     /// to the one shown, past the explorer's memory budget.
     public static let comparisonElementLimit = 1 << 24
 
-    /// x − x̂ binned over `range`, x̂ read back a piece at a time when the
+    /// x̂ − x (docs/contract.md §6) binned over `range`, x̂ read back a piece at a time when the
     /// result does not keep it.
     static func errorHistogram(_ x: [Float], _ q: QuantizedTensor, range: ClosedRange<Float>) -> Histogram {
         x.withUnsafeBufferPointer { xs in
             if q.keepsDequantized {
-                return q.dequantized.withUnsafeBufferPointer { ys in Histogram(xs, minus: ys, bins: 256, range: range) }
+                return q.dequantized.withUnsafeBufferPointer { ys in Histogram(errorsOf: ys, from: xs, bins: 256, range: range) }
             }
             var total: Histogram?
             q.forEachDequantizedChunk(of: 1 << 20) { start, y in
-                let part = Histogram(UnsafeBufferPointer(rebasing: xs[start..<(start + y.count)]), minus: y, bins: 256, range: range)
+                let part = Histogram(errorsOf: y, from: UnsafeBufferPointer(rebasing: xs[start..<(start + y.count)]), bins: 256, range: range)
                 if total == nil { total = part } else { total?.merge(part) }
             }
-            return total ?? Histogram(xs, minus: xs, bins: 256, range: range)
+            return total ?? Histogram(errorsOf: xs, from: xs, bins: 256, range: range)
         }
     }
 }

@@ -58,7 +58,9 @@ public struct GroupSummary: Sendable {
     public func setters(scheme: Scheme) -> [Int] {
         guard low != 0 || high != 0 else { return [] }
         switch scheme {
-        case .integer(let i) where i.mode != .symmetric:
+        case .integer(let i) where i.usesExactRange:
+            return [argmin, argmax].compactMap { $0 }
+        case .integer(let i) where i.hasZeroPoint:
             return [minimum < 0 ? argmin : nil, maximum > 0 ? argmax : nil].compactMap { $0 }
         case .gguf(.q4_1), .gguf(.q5_1):
             return [argmin, argmax].compactMap { $0 }

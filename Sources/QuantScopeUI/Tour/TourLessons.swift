@@ -34,11 +34,11 @@ public enum TourLessons {
                tensor: .sample(file: synthetic, tensor: "gelu_activation"), scheme: "int8", granularity: "tensor",
                compareScheme: "int8-asym", compareGranularity: "tensor", view: .histogram, logScale: true),
             TourScene(text: [
-                "A LayerNorm weight is all positive (here [0.43, 1.55]). The textbook's Z = qmin − round(min/S) then lands far below −128: 0.0 has no code and Z needs a wider integer to store.",
-                "quantscope, like PyTorch's observers, widens the range to hold 0 so Z stays a code (A); the Mapping view shows the textbook's exact-range variant when you choose it with a.",
-            ], tryKeys: "a: cycle symmetric → … → the textbook's exact range · 2: Mapping view",
-               tensor: .sample(file: minilm, tensor: "encoder.layer.0.attention.output.LayerNorm.weight"),
-               scheme: "int8-asym", granularity: "tensor", compareScheme: "int8", compareGranularity: "tensor", view: .histogram),
+                "A LayerNorm weight is all positive (here [0.36, 0.76]). The seed maps the exact [min, max] (B, int8-asym-exact): every code lands on the data, but Z = qmin − round(min/S) = −358, far outside [−128, 127].",
+                "x̂ = S·(q − Z) is still right in float, yet 0.0 has no code and Z needs a wider integer. quantscope's int8-asym (A), like PyTorch's observers, stretches the range to hold 0 so Z stays a code; its steps are coarser.",
+            ], tryKeys: "X: swap · 2: Mapping view · a: symmetric → asym → unsigned → full → asym-exact",
+               tensor: .sample(file: minilm, tensor: "encoder.layer.0.output.LayerNorm.weight"),
+               scheme: "int8-asym", granularity: "tensor", compareScheme: "int8-asym-exact", compareGranularity: "tensor", view: .histogram),
         ]),
         TourLesson(title: "int4 and packing", scenes: [
             TourScene(text: [
@@ -47,6 +47,12 @@ public enum TourLessons {
                 "Half the bytes of int8 is half the memory traffic: int4 pays even without int4 arithmetic, the codes are unpacked and dequantized on the fly. The Packing view shows this tensor's real bytes.",
             ], tryKeys: "p: packing layout · arrows: another element · c: granularity · < >: group size",
                tensor: .firstWeight, scheme: "int4", granularity: "group:32", view: .packing),
+            TourScene(text: [
+                "quantscope's int4 (A) leaves −8 unused so the grid is symmetric: codes [−7, 7], S = a/7. The seed's full signed range (B, int4-full) uses all 16 codes [−8, 7] with S = 2a/15: finer steps, but +a lands on 7.5 and clips to 7.",
+                "Compare the grids and the error rows: which is better depends on the data.",
+            ], tryKeys: "X: swap · c: granularity of A · a: the next integer mapping for A",
+               tensor: .firstWeight, scheme: "int4", granularity: "group:32", compareScheme: "int4-full", compareGranularity: "group:32",
+               view: .histogram),
         ]),
         TourLesson(title: "FP8: E4M3 vs E5M2", scenes: [
             TourScene(text: [

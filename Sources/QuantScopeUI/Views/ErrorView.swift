@@ -14,7 +14,7 @@ import QuantEngine
 ///  int4 tensor    ▅▇▆ ▆▆▇▆█▆▇▇▆▆▅▅▇▇▅▆▆▆▇▇▆▇▆▆▇▇▇▆▆█▆▆▆▇▅▆▆▆▅█▅▅▇  max 3.07e-03
 ///  int4 channel:0 ▄▁▁ ▂▄▁▆▁▄▁▂▁▃▁▂▆▆▃▁▂▂▁▂▂▅▂▁▂▂▅▄▃█▂▁▅▁▂▃▄▄▂▃▁▄▄  max 2.93e-03
 ///  rows 0…47 →                    ▲ cursor row 17
-///  error x − x̂ of 4,608 values · L: log scale       │ worst rows now
+///  error x̂ − x of 4,608 values · L: log scale       │ worst rows now
 ///                     ▁▂▅▇▆█▇▆▃▃▁                   │   row        MSE  share
 ///  ▁▁▁ ▁▁▁▁▁▃▃▅▅▅▇████████████████████▆▅▄▂▂▂▁▁▁▁▁▁▁▁│ ▶  17  2.112e-03   4.5%
 ///  −0.1157                 0                 +0.1157│    30  2.001e-03   4.2%
@@ -161,12 +161,12 @@ enum ErrorView {
         let theme = c.theme
         guard rect.height >= 3, rect.width >= 12 else { return }
         guard let h = c.analysis.errorHistogram else {
-            buffer.put(Format.fit("error x − x̂: computing…", rect.width), x: rect.x, y: rect.y, style: theme.muted)
+            buffer.put(Format.fit("error x̂ − x: computing…", rect.width), x: rect.x, y: rect.y, style: theme.muted)
             return
         }
         let metrics = c.quantized.metrics
         let finite = metrics.finite - metrics.nonfiniteOutput
-        var parts = ["error x − x̂"]
+        var parts = ["error x̂ − x"]
         if !metrics.isFinite { parts.append("\(Format.grouped(metrics.nonfiniteOutput)) ±inf/NaN left out") }
         if c.quantized.scales.count == 1, case .integer = c.quantized.scheme {
             parts.append("S/2 = " + sig(Double(c.quantized.scales[0]) / 2))

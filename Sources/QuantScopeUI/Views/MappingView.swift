@@ -28,13 +28,13 @@ enum MappingView {
         let theme = c.theme
 
         // The blocks in reading order, with their height and priority (0 first).
-        enum Kind { case header, problems, diagram, legend, range, formulas, error, zoom, stats, checked, gap }
+        enum Kind { case header, seed, problems, diagram, legend, range, formulas, error, zoom, stats, checked, gap }
         // A taller drawing and spaced formulas where the height allows (decided by size only).
         let roomy = rect.height >= 30
         let links = roomy ? 3 : 1
         let formulaRows = e.formulas.reduce(0) { $0 + ($1.numeric == nil ? 1 : 2) } + (roomy ? e.formulas.count - 1 : 0)
         let blocks: [(kind: Kind, rows: Int, priority: Int)] = [
-            (.header, 1, 0), (.problems, e.problems.count, 0), (.gap, 1, 6), (.diagram, 4 + links, 1), (.legend, 1, 5),
+            (.header, 1, 0), (.seed, e.seedNote == nil ? 0 : 1, 2), (.problems, e.problems.count, 0), (.gap, 1, 6), (.diagram, 4 + links, 1), (.legend, 1, 5),
             (.gap, 1, 5), (.range, e.rangeRows.count, 2), (.gap, 1, 7), (.formulas, formulaRows, 1), (.error, 1, 2),
             (.gap, 1, 7), (.zoom, zoomRows, 3), (.gap, 1, 8), (.stats, 1, 4), (.checked, 1, 4),
         ]
@@ -56,6 +56,8 @@ enum MappingView {
             switch block.kind {
             case .header:
                 buffer.put(Format.fit(e.header, rect.width), x: rect.x, y: y, style: theme.heading)
+            case .seed:
+                buffer.put(Format.fit(e.seedNote ?? "", rect.width), x: rect.x, y: y, style: theme.muted)
             case .problems:
                 for (r, problem) in e.problems.enumerated() {
                     buffer.put(Format.fit("MISMATCH with the engine (a bug, please report): " + problem, rect.width), x: rect.x, y: y + r, style: theme.bad)
@@ -128,6 +130,8 @@ enum MappingView {
     /// Everything the view writes about the cursor's element.
     struct Explanation {
         var header: String
+        /// How the scheme differs from the seed's text, in one line (docs/contract.md §10).
+        var seedNote: String? = nil
         var axis: Axis
         /// Where the range came from and who set it (two rows).
         var rangeRows: [[Span]]

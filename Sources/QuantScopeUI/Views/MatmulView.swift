@@ -88,7 +88,7 @@ enum MatmulView {
         for r in m.results where y < rect.maxY {
             let ratio = m.f32Milliseconds > 0 ? r.milliseconds / m.f32Milliseconds : 0
             let finite = r.metrics.isFinite
-            let text = Format.fit(r.kernel.name, 7) + Format.fit(finite ? sqnr(r.metrics.sqnrDecibels) : "not finite", 10, alignRight: true)
+            let text = Format.fit(r.kernel.name + (r.kernel.isEmulated ? "*" : ""), 7) + Format.fit(finite ? sqnr(r.metrics.sqnrDecibels) : "not finite", 10, alignRight: true)
                 + Format.fit(finite ? r.metrics.cosine.map { Format.number($0, digits: 5) } ?? "—" : "—", 9, alignRight: true)
                 + Format.fit(finite ? Format.number(r.metrics.maxAbsError, digits: 3) : "—", 11, alignRight: true)
                 + Format.fit(Format.number(r.milliseconds, digits: 3), 10, alignRight: true)
@@ -109,6 +109,12 @@ enum MatmulView {
                 + Format.fit("—", 11, alignRight: true) + Format.fit(Format.number(m.f32Milliseconds, digits: 3), 10, alignRight: true)
                 + Format.fit("1", 7, alignRight: true)
             buffer.put(Format.fit(text, rect.width), x: rect.x, y: y, style: theme.muted)
+            y += 1
+        }
+        if y < rect.maxY {
+            // docs/contract.md §7, §10: FP8 times are an emulation; the seed's "A8W8" is FP8, this w8a8 int8.
+            buffer.put(Format.fit("* \(MatmulKernel.emulationNote) · ≠ seed: A8W8 = fp8 here; w8a8 is int8", rect.width),
+                       x: rect.x, y: y, style: theme.muted)
             y += 1
         }
         if y < rect.maxY {

@@ -6,7 +6,7 @@ import QuantEngine
 ///
 /// ```
 ///  p layout [low-first]  high-first   gguf-split   int32x8   awq
-///  low-first: byte = c0 | c1<<4   (the seed's example)
+///  low-first: byte = (c0 & 0x0F) | (c1 << 4)   (the seed's formula)
 ///  cursor (5, 70) #550: code −3 → 4-bit 1101 = 0xD (two's complement)
 ///  → byte 275 (0x0113), bits 0…3: the low nibble
 ///  size      bits per weight (float32: 32)  of f32  smaller
@@ -100,7 +100,7 @@ enum PackingView {
             let (formula, origin) = formula(layout)
             return [("\(layout.rawValue): \(formula)   (\(origin))", c.theme.heading)]
         case .crumbs:
-            return [("\(scheme): four 2-bit codes per byte: byte = c0 | c1<<2 | c2<<4 | c3<<6", c.theme.heading)]
+            return [("\(scheme): four 2-bit codes per byte: byte = Σ (ck & 3) << 2k, k = 0…3", c.theme.heading)]
         case .bytes(let bits) where bits == 8:
             let how = signed ? "stored as int8 (two's complement)" : "stored as uint8"
             return [("\(scheme): one code per byte, \(how); nothing to pack", c.theme.heading)]
@@ -115,8 +115,8 @@ enum PackingView {
 
     static func formula(_ layout: PackingLayout) -> (formula: String, origin: String) {
         switch layout {
-        case .lowFirst: return ("byte = c0 | c1<<4", "the seed's example")
-        case .highFirst: return ("byte = c0<<4 | c1", "bitsandbytes")
+        case .lowFirst: return ("byte = (c0 & 0x0F) | (c1 << 4)", "the seed's formula")
+        case .highFirst: return ("byte = (c0 << 4) | (c1 & 0x0F)", "bitsandbytes")
         case .ggufSplit: return ("per block of 32, byte j = c[j] | c[j+16]<<4", "llama.cpp Q4_0")
         case .int32x8: return ("u32 = c0 | c1<<4 | … | c7<<28", "GPTQ, compressed-tensors")
         case .awq: return ("u32 nibbles 0…7 hold c0 c2 c4 c6 c1 c3 c5 c7", "AutoAWQ")
@@ -235,7 +235,7 @@ extension PackingView {
             var scaleBits = 32, zeroBits = 0
             switch q.scheme {
             case .microscaling: scaleBits = 8
-            case .integer(let i) where i.mode != .symmetric: zeroBits = i.bits
+            case .integer(let i) where i.hasZeroPoint: zeroBits = i.bits
             default: break
             }
             let perGroup = n % groups == 0 ? Format.grouped(n / groups) : "≈" + Format.grouped(Int(saturating: (Double(n) / Double(groups)).rounded()))

@@ -137,7 +137,7 @@ struct BenchCommand: ParsableCommand {
     static func table(kernels: [EngineBenchmark.KernelResult]) -> String {
         var lines = ["kernel  op      m     n     k        ms     GOPS   weight GB/s   × f32"]
         for r in kernels {
-            lines.append(r.kernel.padding(toLength: 8, withPad: " ", startingAt: 0) + r.op.padding(toLength: 5, withPad: " ", startingAt: 0)
+            lines.append((r.kernel == "fp8" ? "fp8*" : r.kernel).padding(toLength: 8, withPad: " ", startingAt: 0) + r.op.padding(toLength: 5, withPad: " ", startingAt: 0)
                          + String(format: "%4d %5d %5d %9.3f %8.1f %13.2f %7.2f", r.m, r.n, r.k, r.milliseconds, r.gops,
                                   r.weightGigabytesPerSecond, r.ratioToF32))
         }

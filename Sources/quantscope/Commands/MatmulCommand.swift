@@ -14,7 +14,8 @@ struct MatmulCommand: ParsableCommand {
         Schemes: w8a8 (int8 weights per channel, int8 activations per token, symmetric), w8a8-asym
         (activations asymmetric, with a zero-point), w4a16 (int4 weights in groups along K, float
         activations), w4a8 (the same weights, int8 activations), fp8 (E4M3 weights per channel and
-        activations per token), q4_0 and q8_0 (GGUF blocks, activations in Q8_0, as llama.cpp does).
+        activations per token; a8w8-fp8 is the same kernel under the seed's name "A8W8", and its
+        times are emulated on CPU, with no FP8 hardware), q4_0 and q8_0 (GGUF blocks, activations in Q8_0, as llama.cpp does).
         Activations: gaussian (seeded N(0,1)), outliers (gaussian with a few feature columns scaled
         ×20–50, as LLM activations have), or FILE:TENSOR (a tensor whose last axis is the weight's
         input size; its rows are the tokens). Kernel times include quantizing the activations.
@@ -27,7 +28,7 @@ struct MatmulCommand: ParsableCommand {
     @Option(name: .long, help: "The weight tensor, 2-D [out, in] (optional when the file holds one tensor).")
     var tensor: String?
 
-    @Option(name: .long, help: "w8a8, w8a8-asym, w4a16, w4a8, fp8, q4_0 or q8_0.")
+    @Option(name: .long, help: "w8a8 (int8), w8a8-asym, w4a16, w4a8, fp8 (= a8w8-fp8, the seed's A8W8), q4_0 or q8_0.")
     var scheme: String
 
     @Option(name: .long, help: "Tokens (rows of X): generated ones, or the first N rows of FILE:TENSOR (default: 16, or all its rows).")
@@ -114,7 +115,7 @@ struct MatmulCommand: ParsableCommand {
     }
 
     static func unknownScheme(_ text: String) -> UsageError {
-        UsageError("unknown matmul scheme '\(text)' (use w8a8, w8a8-asym, w4a16, w4a8, fp8, q4_0 or q8_0)")
+        UsageError("unknown matmul scheme '\(text)' (use w8a8, w8a8-asym, w4a16, w4a8, fp8 or a8w8-fp8, q4_0 or q8_0)")
     }
 
     /// Refuses a product whose activations or output would not fit in
@@ -220,15 +221,17 @@ struct MatmulReport {
             .init("max_abs_err", MetricsText.json(metrics.maxAbsError, metrics)),
             .init("cosine", .optional(metrics.cosine)),
             .init("kernel_ms", .number(r4(kernelMilliseconds))),
+            .init("emulated", .bool(kernel.isEmulated)),
             .init("f32_ms", .number(r4(f32Milliseconds))),
         ])
     }
 
     var table: String {
-        let rows: [(String, String)] = [
+        var rows: [(String, String)] = [
             ("weight", "\(DisplayText.brief(tensor))  [\(n), \(k)]  \(DisplayText.brief(dtype))"),
             ("activations", "\(m) token\(m == 1 ? "" : "s") × \(k): \(DisplayText.brief(activations, limit: 2 * DisplayText.defaultLimit))"),
             ("scheme", "\(kernel.name): \(kernel.summary)"),
+            ("", kernel.seedNote ?? ""),
             ("product", "Y = X·Wᵀ  [\(m), \(n)]   (\(m == 1 ? "GEMV" : "GEMM") m \(m), n \(n), k \(k))"),
             ("SQNR", MetricsText.sqnr(metrics, what: "output", exact: "identical to float32", against: " against float32")),
             ("max |error|", MetricsText.figure(metrics.maxAbsError, metrics)),
@@ -236,6 +239,8 @@ struct MatmulReport {
             ("time", "\(kernel.name) " + String(format: "%.3f ms   f32 %.3f ms   (× %.2f; median of %d, activation quantization included)",
                                                   kernelMilliseconds, f32Milliseconds, kernelMilliseconds / max(f32Milliseconds, 1e-9), repeats)),
         ]
+        rows.removeAll { $0.0.isEmpty && $0.1.isEmpty }
+        if kernel.isEmulated { rows.append(("", "\(kernel.name) time: \(MatmulKernel.emulationNote)")) }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }

@@ -48,6 +48,7 @@ enum StatsReport {
             .init("cosine", .optional(m.cosine)),
             .init("scales", .array(q.scales.map(JSONValue.float))),
             .init("zero_points", .array((q.zeroPoints ?? [Int32](repeating: 0, count: q.scales.count)).map { .integer(Int64($0)) })),
+            .init("zero_points_outside_codes", .integer(Int64(q.zeroPointsOutsideCodes))),
             .init("elapsed_ms", .number((elapsed * 1000).rounded() / 1000)),
         ])
     }
@@ -74,6 +75,11 @@ enum StatsReport {
         rows.append(("scales", scales))
         if let zeros = q.zeroPoints, zeros.contains(where: { $0 != 0 }) {
             rows.append(("zero-points", zeros.prefix(8).map(String.init).joined(separator: ", ") + (zeros.count > 8 ? ", …" : "")))
+        }
+        if case .integer(let s) = q.scheme, q.zeroPointsOutsideCodes > 0 {
+            // docs/contract.md §10: the seed's exact range can put Z outside the codes.
+            rows.append(("", "Z outside the codes \(s.qmin)…\(s.qmax) in \(Numbers.grouped(q.zeroPointsOutsideCodes)) of "
+                + "\(Numbers.grouped(q.scales.count)) groups: x̂ = S·(q − Z) is right in float, but Z does not fit int\(s.bits)"))
         }
         rows.append(("elapsed", String(format: "%.2f ms (quantize + dequantize + metrics)", elapsed)))
         let width = rows.map(\.0.count).max() ?? 0

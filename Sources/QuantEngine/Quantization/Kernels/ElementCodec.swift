@@ -7,12 +7,18 @@
 protocol ElementCodec: Sendable {
     associatedtype Parameters: Sendable
 
-    /// Parameters for a group whose finite values span [lo, hi]; both
-    /// include 0 (lo ≤ 0 ≤ hi), which is what every scheme here wants.
+    /// Parameters for a group whose finite values span [lo, hi]. The range
+    /// includes 0 (lo ≤ 0 ≤ hi), which is what every scheme here wants, except
+    /// for a codec with `exactRange`: then it is the exact [min, max] of the
+    /// finite values, and lo = +∞, hi = −∞ when there is none.
     func parameters(lo: Float, hi: Float) -> Parameters
 
-    /// Encodes `FloatVector.scalarCount` finite values. A lane holding 0 must give the value 0, so
-    /// zero padding adds nothing to any error sum.
+    /// Whether `parameters` wants the exact [min, max] (`intB-asym-exact`).
+    var exactRange: Bool { get }
+
+    /// Encodes `FloatVector.scalarCount` finite values. A lane holding 0 gives the value 0 except
+    /// under `exactRange` (0 may not be on that grid); the driver keeps padding lanes out of
+    /// every error sum either way.
     func encode(_ x: FloatVector, _ p: Parameters) -> (codes: WordVector, values: FloatVector)
 
     /// Encodes one NaN or ±Inf.
@@ -23,6 +29,10 @@ protocol ElementCodec: Sendable {
 
     /// The zero-point written out for a group (0 where the scheme has none).
     func zeroPoint(_ p: Parameters) -> Int32
+}
+
+extension ElementCodec {
+    var exactRange: Bool { false }
 }
 
 /// The SIMD width of every kernel: sixteen Float lanes (two AVX2 registers,

@@ -77,7 +77,7 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                         for g in range {
                             if token?.isCancelled == true { break }
                             let seg = layout.segment(g)
-                            let r = SegmentQuantizer.range(io.x + seg.start, count: seg.length)
+                            let r = SegmentQuantizer.range(io.x + seg.start, count: seg.length, exact: codec.exactRange)
                             let p = codec.parameters(lo: r.lo, hi: r.hi)
                             slots.value.0[g] = codec.scale(p)
                             slots.value.1[g] = codec.zeroPoint(p)
@@ -137,9 +137,15 @@ struct SegmentQuantizer<Codec: ElementCodec> {
     }
 
     private struct GroupRange {
-        var lo: Float = 0
-        var hi: Float = 0
+        var lo: Float
+        var hi: Float
         var nonfinite = 0
+
+        /// Empty: [0, 0] when the range holds 0, else [+∞, −∞].
+        init(exact: Bool) {
+            lo = exact ? .infinity : 0
+            hi = exact ? -.infinity : 0
+        }
     }
 
     private func runTwoPhase(_ io: IO) -> Output {
@@ -147,9 +153,9 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         let chunk = 1 << 16
         // Phase 1: each worker reduces its flat range into its own per-group table.
         let tables = Parallel.map(count: layout.count, minimumChunk: chunk) { flat -> [GroupRange] in
-            var table = [GroupRange](repeating: GroupRange(), count: groups)
+            var table = [GroupRange](repeating: GroupRange(exact: codec.exactRange), count: groups)
             forEachPiece(in: flat) { start, count, group in
-                let r = SegmentQuantizer.range(io.x + start, count: count)
+                let r = SegmentQuantizer.range(io.x + start, count: count, exact: codec.exactRange)
                 table[group].lo = min(table[group].lo, r.lo)
                 table[group].hi = max(table[group].hi, r.hi)
                 table[group].nonfinite += r.nonfinite
@@ -196,10 +202,12 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         return amax > 0x1p50 || (amax > 0 && amax < 0x1p-50)
     }
 
-    /// min(x, 0), max(x, 0) over finite values and the number of non-finite ones.
-    static func range(_ x: UnsafePointer<Float>, count: Int) -> (lo: Float, hi: Float, nonfinite: Int) {
+    /// min(x, 0), max(x, 0) over finite values and the number of non-finite ones;
+    /// with `exact`, min x and max x (+∞ and −∞ when no value is finite).
+    static func range(_ x: UnsafePointer<Float>, count: Int, exact: Bool = false) -> (lo: Float, hi: Float, nonfinite: Int) {
         let width = FloatVector.scalarCount
-        var lo = FloatVector(), hi = FloatVector(), poison = FloatVector()
+        let start: Float = exact ? .infinity : 0
+        var lo = FloatVector(repeating: start), hi = FloatVector(repeating: -start), poison = FloatVector()
         var i = 0
         while i + width <= count {
             let v = UnsafeRawPointer(x + i).loadUnaligned(as: FloatVector.self)
@@ -220,8 +228,8 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         if poison.treeSum() == 0 && tailPoison == 0 { return (l, h, 0) }
         // Rare: something is NaN or ±Inf; redo this piece exactly.
         var nonfinite = 0
-        l = 0
-        h = 0
+        l = start
+        h = -start
         for j in 0..<count {
             let v = x[j]
             if v.isFinite { l = min(l, v); h = max(h, v) } else { nonfinite += 1 }
@@ -256,7 +264,9 @@ struct SegmentQuantizer<Codec: ElementCodec> {
                     bad = .!((v - v) .== FloatVector())
                     v = v.replacing(with: 0, where: bad)
                 }
-                let (c, y) = codec.encode(v, p)
+                var (c, y) = codec.encode(v, p)
+                // A zeroed lane's x̂ may not be 0 (intB-asym-exact): keep it out of the sums.
+                if careful { y = y.replacing(with: 0, where: bad) }
                 let e = v - y
                 squared += e * e
                 let magnitude = FloatVector(bitPattern: WordVector(bitPattern: e) & 0x7FFF_FFFF)
@@ -289,13 +299,16 @@ struct SegmentQuantizer<Codec: ElementCodec> {
         if i < count {
             // The tail: pad with zeros, which add nothing to any sum.
             var v = FloatVector()
+            var real = SIMDMask<MaskStorageVector>()
             for lane in 0..<(count - i) {
                 let value = x[i + lane]
                 v[lane] = value.isFinite ? value : 0
+                real[lane] = value.isFinite
             }
             let (c, y) = codec.encode(v, p)
             var partial = MetricsAccumulator.Partial()
-            pieceSquared += Double(partial.add(v, y).treeSum())
+            // Padding lanes count as x̂ = 0 whatever the grid gives 0 (intB-asym-exact may not).
+            pieceSquared += Double(partial.add(v, y.replacing(with: 0, where: .!real)).treeSum())
             sums.flush(&partial)
             for lane in 0..<(count - i) {
                 let value = x[i + lane]
