@@ -49,6 +49,8 @@ import Testing
         let c = try #require(a.calibration)
         #expect(c.method == .mse && a.quantized.clip == c.clip)
         #expect(s.schemeSpelling.hasPrefix("int4 tensor cal mse: clip "))
+        // The Model view's scan does not calibrate, and its key says so.
+        #expect(s.scanKey == "int4 tensor")
         // A hand-set clip turns calibration off.
         SyncDriver.press([.character("[")], &s)
         #expect(s.settings.calibration == nil)
