@@ -58,7 +58,7 @@ import Testing
             #expect(s.tour?.lesson == lesson && s.tour?.scene == scene)
             let expected = TourLessons.all[lesson].scenes[scene]
             #expect(s.view == expected.view)
-            #expect(s.settings == QuantSettings(scheme: expected.scheme, granularity: expected.granularity).map { var q = $0; q.packing = s.settings.packing; return q })
+            #expect(s.settings == QuantSettings(scheme: expected.scheme, granularity: expected.granularity).map { var q = $0; q.packing = s.settings.packing; q.calibration = expected.calibration; return q })
             #expect((s.compare != nil) == (expected.compareScheme != nil))
             #expect(s.analysis != nil, "lesson \(lesson + 1).\(scene + 1) has no analysis")
             if expected.compareScheme != nil { #expect(s.compare?.analysis != nil) }

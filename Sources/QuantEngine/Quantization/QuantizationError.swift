@@ -14,6 +14,10 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
     case tooManyGroups(granularity: String, groups: Int, bytes: Int, limit: Int)
     /// The caller's `WorkToken` was cancelled before the work finished.
     case cancelled
+    /// A `--calibration` spelling that is not minmax, percentile:P or mse (docs/contract.md §12).
+    case unknownCalibration(String)
+    /// Calibration chooses a clip, which GGUF blocks do not take (docs/contract.md §12).
+    case calibrationNotSupported(scheme: String)
 
     public var description: String {
         switch self {
@@ -36,6 +40,10 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
                 + " (limit \(limit >> 20) MB for this tensor: a quarter of its float32 size + 48 MB); use larger groups"
         case .cancelled:
             return "cancelled"
+        case .unknownCalibration(let c):
+            return "unknown calibration '\(c)' (use minmax, percentile:P with 0 < P ≤ 100 such as percentile:99.9, or mse)"
+        case .calibrationNotSupported(let scheme):
+            return "calibration chooses a clip, and scheme \(scheme) takes none (GGUF blocks fit their own scales); use an int, float, MX, nf4 or fp4 scheme"
         }
     }
 }

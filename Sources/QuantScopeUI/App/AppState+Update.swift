@@ -274,6 +274,9 @@ extension AppState {
             return change({ $0.changeClip(narrower: true) }, otherwise: "narrowest clip already (\(settings.clip))")
         case .character("]"):
             return change({ $0.changeClip(narrower: false) }, otherwise: "no clipping already")
+        case .character("K"):
+            // Off the UI loop like any analysis: the worker calibrates, then quantizes (docs/contract.md §12).
+            return change({ $0.cycleCalibration(); return true }, otherwise: "")
         case .character("p"):
             settings.cyclePacking()
             return []

@@ -118,7 +118,12 @@ public struct AppState: Sendable {
     /// The scheme as the top bar spells it: `stored: Q4_K`, or as `quantscope stats` takes it.
     public var schemeSpelling: String {
         if showsStored, let stored = tensor?.stored { return "stored: \(stored.formatName)" }
-        return settings.spelling(rank: tensor?.shape.count ?? 0)
+        let spelling = settings.spelling(rank: tensor?.shape.count ?? 0)
+        // A calibration shows the clip it chose, once the analysis for these settings has it.
+        if settings.calibration != nil, let a = analysis, a.spelling == spelling, let c = a.calibration {
+            return spelling + ": clip " + Format.number(Double(c.clip), digits: 3)
+        }
+        return spelling
     }
 
     /// Reads the stored block under the cursor when it is not the one held.

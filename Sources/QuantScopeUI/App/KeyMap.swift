@@ -54,6 +54,7 @@ public enum KeyMap {
             Entry(keys: "> .  < ,", action: "larger / smaller group (or block)"),
             Entry(keys: "x", action: "channel axis"),
             Entry(keys: "[  ]", action: "narrow / widen the clipping range"),
+            Entry(keys: "K", action: "calibrate the clip: minmax → p99.9 → p99.99 → mse"),
             Entry(keys: "p", action: "packing layout (Packing view)"),
             Entry(keys: "f", action: "float format (Float bits view)"),
             Entry(keys: "L", action: "log scale for histograms"),

@@ -51,6 +51,8 @@ public struct QuantSettings: Equatable, Sendable {
     public var channelAxis = 0
     /// Fraction of each group's range kept, (0, 1].
     public var clip: Float = 1
+    /// How the clip is chosen instead (`K`, docs/contract.md §12); nil: `clip` as set by `[`/`]`.
+    public var calibration: Calibration?
     public var packing: PackingLayout = .lowFirst
     /// The `stored:` stop: the views show the open tensor as its file stores
     /// it (docs/contract.md §8). The analysis underneath is the fresh
@@ -116,6 +118,7 @@ public struct QuantSettings: Equatable, Sendable {
     /// `int4-asym group:128`, as `quantscope stats` takes it (plus the clip when narrowed).
     public func spelling(rank: Int) -> String {
         var s = "\(scheme) \(granularity(rank: rank))"
+        if let calibration { return s + " cal \(calibration.brief)" }
         if clip < 1 { s += " clip \(clip)" }
         return s
     }
@@ -211,13 +214,23 @@ public struct QuantSettings: Equatable, Sendable {
         return true
     }
 
-    /// `[` narrows the kept range, `]` widens it back toward 1.
+    /// `[` narrows the kept range, `]` widens it back toward 1; a hand-set
+    /// clip turns calibration off (it steps from the clip set before).
     public mutating func changeClip(narrower: Bool) -> Bool {
+        if calibration != nil {
+            calibration = nil
+            return true
+        }
         let steps = QuantSettings.clipSteps
         let i = steps.firstIndex { abs($0 - clip) < 1e-6 } ?? 0
         let j = min(steps.count - 1, max(0, i + (narrower ? 1 : -1)))
         defer { clip = steps[j] }
         return j != i
+    }
+
+    /// `K`: calibration none → minmax → percentile 99.9 → 99.99 → mse → none.
+    public mutating func cycleCalibration() {
+        calibration = Calibration.next(after: calibration)
     }
 
     public mutating func cyclePacking() {

@@ -36,6 +36,10 @@ public struct Analysis: Sendable {
     /// A stored GGUF tensor re-quantized at its own type: how many of the
     /// fresh blocks equal the file's, byte for byte (the Error view's `stored:` page).
     public var storedMatch: (identical: Int, blocks: Int)?
+    /// The calibration that chose the clip (`K`, docs/contract.md §12), and
+    /// why there is none when one was asked for (GGUF schemes take no clip).
+    public var calibration: CalibrationResult?
+    public var calibrationRefusal: String?
 
     /// The summary of group `g`: looked up when precomputed, otherwise read
     /// from the group's (at most `GroupSummary.onDemandLimit`) elements.

@@ -9,8 +9,20 @@ public enum Analyzer {
                                recycling previous: consuming QuantizedTensor? = nil) throws(QuantizationError) -> Analysis {
         let start = Clock.milliseconds()
         let x = request.tensor.tensor
+        // Calibration first (docs/contract.md §12): it chooses the clip the quantization uses.
+        var clip = request.settings.clip
+        var calibration: CalibrationResult?, refusal: String?
+        if let method = request.settings.calibration {
+            do throws(QuantizationError) {
+                calibration = try Calibrator.calibrate(x, method: method, scheme: request.scheme, granularity: request.granularity, token: token)
+                clip = calibration?.clip ?? 1
+            } catch .calibrationNotSupported {
+                refusal = "calibration: \(request.scheme) takes no clip (GGUF blocks fit their own scales)"
+                clip = 1
+            }
+        }
         let q = try Quantizer.quantize(x, scheme: request.scheme, granularity: request.granularity,
-                                       clip: request.settings.clip, token: token, recycling: consume previous,
+                                       clip: clip, token: token, recycling: consume previous,
                                        keepingDequantized: x.count <= keepDequantizedLimit)
         if token?.isCancelled == true { throw .cancelled }
         let survey = q.survey(original: x.values)
@@ -22,6 +34,8 @@ public enum Analyzer {
                                 clippedBelow: survey.clippedBelow, clippedAbove: survey.clippedAbove,
                                 worstIndex: survey.worstIndex)
         analysis.groupSummaries = summaries
+        analysis.calibration = calibration
+        analysis.calibrationRefusal = refusal
         if let stored = request.tensor.stored as? GGUFStoredTensor, case .gguf(let block) = request.scheme,
            block.ggmlType == stored.type, let fresh = q.blockBytes,
            let identical = try? stored.identicalBlocks(fresh) {
@@ -50,13 +64,14 @@ public enum Analyzer {
         let histogram = errorHistogram(x.values, q, range: Histogram.symmetricRange(largest))
         let rowError = q.rowMeanSquaredError(original: x.values, rows: request.tensor.rows)
         if token?.isCancelled == true { throw .cancelled }
-        return Analysis.Details(errorHistogram: histogram, rowError: rowError, comparisons: try comparisons(request, token: token))
+        return Analysis.Details(errorHistogram: histogram, rowError: rowError, comparisons: try comparisons(request, clip: q.clip, token: token))
     }
 
     /// The second stage: the same scheme per tensor, per channel and per
     /// group (or, for schemes with fixed blocks, the scheme next to int at
     /// those granularities), for the Error view.
-    public static func comparisons(_ request: AnalysisRequest, token: WorkToken? = nil) throws(QuantizationError) -> [Analysis.Comparison] {
+    /// - Parameter clip: the clip the analysis used (calibrated or set); nil: the settings'.
+    public static func comparisons(_ request: AnalysisRequest, clip: Float? = nil, token: WorkToken? = nil) throws(QuantizationError) -> [Analysis.Comparison] {
         let x = request.tensor.tensor
         guard x.count <= comparisonElementLimit else { return [] }
         let rank = x.shape.count
@@ -75,7 +90,7 @@ public enum Analyzer {
         var spare: QuantizedTensor?
         for (label, scheme, granularity) in cases {
             if token?.isCancelled == true { throw .cancelled }
-            guard let q = try? Quantizer.quantize(x, scheme: scheme, granularity: granularity, clip: request.settings.clip,
+            guard let q = try? Quantizer.quantize(x, scheme: scheme, granularity: granularity, clip: clip ?? request.settings.clip,
                                                   token: token, recycling: spare.take()) else {
                 if token?.isCancelled == true { throw .cancelled }
                 continue

@@ -5,7 +5,13 @@ import QuantEngine
 /// streaming in.
 extension AppState {
     /// The scan key of the current settings: the setting as `stats` spells it for a 2-D weight.
-    public var scanKey: String { settings.spelling(rank: 2) }
+    /// The scan does not calibrate (docs/contract.md §12: one search per weight
+    /// would make it ~40× slower), so the key leaves the calibration out.
+    public var scanKey: String {
+        var s = settings
+        s.calibration = nil
+        return s.spelling(rank: 2)
+    }
 
     /// The scan of the current settings so far, if one started.
     public var currentScan: ScanTable? { model.scans[scanKey] }

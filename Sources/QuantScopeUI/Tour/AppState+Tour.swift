@@ -63,6 +63,7 @@ extension AppState {
         let scene = tour.current
         var next = QuantSettings(scheme: scene.scheme, granularity: scene.granularity) ?? QuantSettings()
         next.packing = settings.packing
+        next.calibration = scene.calibration
         settings = next
         view = scene.view
         focus = .view
@@ -92,6 +93,7 @@ extension AppState {
         let scene = tour.current
         if var next = QuantSettings(scheme: scene.scheme, granularity: scene.granularity) {
             next.packing = settings.packing
+            next.calibration = scene.calibration
             settings = next
         }
         tour.pendingCursor = nil

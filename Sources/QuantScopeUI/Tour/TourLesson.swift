@@ -44,6 +44,8 @@ public struct TourScene: Sendable {
     public var compareGranularity: String? = nil
     /// B's clip fraction (docs/contract.md §1), for the calibration lesson.
     public var compareClip: Float = 1
+    /// A's calibration (docs/contract.md §12), for the calibration lesson.
+    public var calibration: Calibration? = nil
     public var view: ViewKind
     public var panel: Panel? = nil
     public var bitsFormat: FloatFormat? = nil

@@ -88,6 +88,11 @@ public enum TourLessons {
             ], tryKeys: "[ ]: narrow / widen A's clip · X: swap · L: log scale",
                tensor: .sample(file: synthetic, tensor: "laplacian_outlier_channels"), scheme: "int4", granularity: "tensor",
                compareScheme: "int4", compareGranularity: "tensor", compareClip: 0.5, view: .histogram, logScale: true),
+            TourScene(text: [
+                "Here the clip is calibrated (K): the Error view draws the MSE at every clip the search tried, on log scales. Min-max (M) keeps the outliers and pays with coarse steps; the percentile (P) and the MSE-optimal clip (*) trade a few saturated values for finer steps everywhere else.",
+            ], tryKeys: "K: minmax → p99.9 → p99.99 → mse · + −: bits · [ ]: clip by hand",
+               tensor: .sample(file: synthetic, tensor: "laplacian_outlier_channels"), scheme: "int4", granularity: "tensor",
+               calibration: .mse, view: .error),
         ]),
         TourLesson(title: "PTQ vs QAT", scenes: [
             TourScene(text: [

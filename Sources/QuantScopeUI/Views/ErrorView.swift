@@ -39,11 +39,17 @@ enum ErrorView {
             buffer.put(Format.fit(note, area.width), x: area.x, y: area.y, style: c.theme.accent)
             area = area.inset(top: 1)
         }
+        // A calibration asked of a scheme that takes no clip: say so first.
+        if c.state.settings.calibration != nil, let refusal = c.analysis.calibrationRefusal, area.height >= 12 {
+            buffer.put(Format.fit(refusal, area.width), x: area.x, y: area.y, style: c.theme.warning)
+            area = area.inset(top: 1)
+        }
         let series = area.height >= 30 ? max(2, chartSeries(c, room: 3)?.count ?? 2) : 2
         let plan = Plan(height: area.height, comparisonSlots: 4, series: series)
         let (tableArea, rest) = area.splitTop(plan.tableRows)
         drawTable(c, tableArea, &buffer)
         area = rest
+        if drawCalibration(c, area, &buffer) { return }
         guard plan.chartRows > 0 else { return }
         let (chartArea, bottom) = area.splitTop(plan.chartRows)
         drawRowChart(c, chartArea.inset(bottom: plan.chartGap), barHeight: plan.barHeight, &buffer)
@@ -73,6 +79,22 @@ enum ErrorView {
             let chart = 2 + series * barHeight + chartGap
             chartRows = left >= chart + 5 ? chart : 0
         }
+    }
+
+    // MARK: Calibration
+
+    /// With a calibration on (`K`), the room under the table shows the
+    /// error-versus-clip curve with each method's choice marked
+    /// (docs/contract.md §12); true when it took the room.
+    static func drawCalibration(_ c: ViewContext, _ rect: Rect, _ buffer: inout CellBuffer) -> Bool {
+        guard c.state.settings.calibration != nil, rect.height >= 2, let result = c.analysis.calibration else { return false }
+        let marks = result.marks.map { m in
+            "\(m.symbol) \(m.method.brief) \(m.mse.map { sig($0, 3) } ?? "—")"
+        }
+        let title = "MSE vs clip, log–log: " + marks.joined(separator: " · ") + " · \(result.curve.points.count) clips measured"
+        buffer.put(Format.fit(title, rect.width), x: rect.x, y: rect.y, style: c.theme.heading)
+        ClipCurve.draw(result, in: rect.inset(top: 1), theme: c.theme, into: &buffer)
+        return true
     }
 
     // MARK: Per-row chart

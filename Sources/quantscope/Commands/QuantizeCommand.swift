@@ -27,8 +27,10 @@ struct QuantizeCommand: ParsableCommand {
     func run() throws {
         let (scheme, granularity) = try options.parsed()
         let layout = try PackingLayout(parsing: packing)
+        _ = try options.parsedCalibration()
         let (checkpoint, info, tensor) = try options.load()
-        let q = try Quantizer.quantize(tensor, scheme: scheme, granularity: granularity, clip: options.clip)
+        let (clip, calibration) = try options.chooseClip(tensor, scheme: scheme, granularity: granularity)
+        let q = try Quantizer.quantize(tensor, scheme: scheme, granularity: granularity, clip: clip)
         let (entries, packingName) = QuantizeCommand.entries(q, layout: layout)
         try SafetensorsWriter.write(entries, metadata: [
             ("scheme", q.scheme.description), ("granularity", q.granularity.description), ("packing", packingName),
@@ -36,6 +38,7 @@ struct QuantizeCommand: ParsableCommand {
         ], to: out, protecting: checkpoint.inputPaths)
         let m = q.metrics
         print("wrote \(DisplayText.brief(out)): \(DisplayText.brief(info.name)) \(info.shape) as \(q.scheme) \(q.granularity), \(q.scales.count) groups, SQNR \(MetricsText.sqnr(m, what: "dequantized value", exact: "exact"))")
+        if let calibration { print(CalibrationReport.line(calibration)) }
     }
 
     /// The tensors `quantize --out` writes, and the packing actually used.

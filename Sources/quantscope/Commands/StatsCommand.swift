@@ -16,12 +16,21 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let (scheme, granularity) = try options.parsed()
+        _ = try options.parsedCalibration()
         let (_, info, tensor) = try options.load()
-        let (q, elapsed) = try Clock.measure { try Quantizer.quantize(tensor, scheme: scheme, granularity: granularity, clip: options.clip) }
+        let ((clip, calibration), calibrationTime) = try Clock.measure { try options.chooseClip(tensor, scheme: scheme, granularity: granularity) }
+        let (q, elapsed) = try Clock.measure { try Quantizer.quantize(tensor, scheme: scheme, granularity: granularity, clip: clip) }
         if json {
-            print(StatsReport.json(info: info, quantized: q, elapsed: elapsed).serialized())
+            var object = StatsReport.json(info: info, quantized: q, elapsed: elapsed)
+            if let calibration, case .object(var fields) = object {
+                fields.append(.init("calibration", CalibrationReport.json(calibration, milliseconds: calibrationTime)))
+                object = .object(fields)
+            }
+            print(object.serialized())
         } else {
-            print(StatsReport.table(info: info, tensor: tensor, quantized: q, elapsed: elapsed))
+            var table = StatsReport.table(info: info, tensor: tensor, quantized: q, elapsed: elapsed)
+            if let calibration { table += "\n" + CalibrationReport.rows(calibration, milliseconds: calibrationTime) }
+            print(table)
         }
     }
 }

@@ -17,11 +17,31 @@ struct QuantizeOptions: ParsableArguments {
     @Option(name: .long, help: "tensor, channel[:AXIS], group:G or block:RxC (default: tensor; each scheme's rule and default: `quantscope schemes`).")
     var granularity: String?
 
-    @Option(name: .long, help: "Keep this fraction of each group's range, in (0, 1]; the rest saturates.")
-    var clip: Float = 1
+    @Option(name: .long, help: "Keep this fraction of each group's range, in (0, 1]; the rest saturates (default 1).")
+    var clip: Float?
+
+    @Option(name: .long, help: ArgumentHelp("Choose the clip: minmax, percentile:P (of |x|, e.g. percentile:99.9) or mse (docs/contract.md §12).",
+                                            valueName: "method"))
+    var calibration: String?
 
     func validate() throws {
-        guard clip > 0 && clip <= 1 else { throw UsageError("--clip must be in (0, 1], got \(clip)") }
+        if let clip { guard clip > 0 && clip <= 1 else { throw UsageError("--clip must be in (0, 1], got \(clip)") } }
+        if calibration != nil && clip != nil {
+            throw UsageError("--calibration and --clip both choose the clip; give one of them")
+        }
+    }
+
+    /// The parsed `--calibration`, if given (a usage error for a bad spelling).
+    func parsedCalibration() throws -> Calibration? {
+        try calibration.map { text throws(QuantizationError) in try Calibration(parsing: text) }
+    }
+
+    /// The clip to quantize with: `--clip`, or what `--calibration` chose
+    /// (docs/contract.md §12), with the calibration's result for the report.
+    func chooseClip(_ tensor: Tensor, scheme: Scheme, granularity: Granularity?) throws -> (Float, CalibrationResult?) {
+        guard let method = try parsedCalibration() else { return (clip ?? 1, nil) }
+        let result = try Calibrator.calibrate(tensor, method: method, scheme: scheme, granularity: granularity)
+        return (result.clip, result)
     }
 
     /// The parsed scheme and granularity (usage errors thrown as `QuantizationError`).
