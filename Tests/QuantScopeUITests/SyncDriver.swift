@@ -43,6 +43,12 @@ enum SyncDriver {
                     for i in m.results.indices { m.results[i].milliseconds = 0.25 + 0.05 * Double(i) }
                     event = .matmulReady(m, generation: g)
                 }
+            case .trainQAT(let configuration, let g):
+                // The worker posts one event per curve point, then the report.
+                var points: [TrainingProgress] = []
+                let report = try? QATExperiment.run(configuration) { points.append($0) }
+                for p in points { queue += state.handle(.qatProgress(p, generation: g)) }
+                event = .qatFinished(report, generation: g)
             case .details(let request, let analysis, let g):
                 if let d = try? Analyzer.details(request, of: analysis) { event = .detailed(d, generation: g) }
             default:

@@ -50,6 +50,11 @@ public struct MLP: Sendable, Equatable {
         public var loss: Double
         /// Fraction of points whose largest logit is their class (first on ties).
         public var accuracy: Double
+
+        public init(loss: Double, accuracy: Double) {
+            self.loss = loss
+            self.accuracy = accuracy
+        }
     }
 
     /// Evaluates `inputs` ([count, sizes[0]]) against `labels`, with
