@@ -27,8 +27,10 @@ struct LossChart {
     var sections: [(x: Double, label: String)] = []
     var firstLabel = ""
 
-    /// The smallest loss drawn (log scale needs a floor).
-    static let floor = 1e-4
+    /// The smallest loss drawn: lower ones sit on the bottom row. Log scale
+    /// needs a floor, and below 0.01 a converged run's loss is noise that
+    /// would fill the chart.
+    static let floor = 0.01
 
     func render(_ rect: Rect, _ theme: Theme, _ buffer: inout CellBuffer) {
         guard rect.width >= 12, rect.height >= 3 else { return }
