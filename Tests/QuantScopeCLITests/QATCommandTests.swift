@@ -43,7 +43,8 @@ import Testing
     }
 
     @Test(arguments: [["--bits", "1"], ["--bits", "9"], ["--bits", "4,4"], ["--bits", "4,,2"], ["--bits", "four"],
-                      ["--steps", "0"], ["--steps", "-3"], ["--steps", "100001"], ["--seed", "-1"]])
+                      ["--steps", "0"], ["--steps", "-3"], ["--steps", "100001"], ["--seed", "-1"],
+                      ["--seed", "9223372036854775808"]])
     func badOptionsAreUsageErrors(_ options: [String]) throws {
         let result = try CLI.run(["qat"] + options)
         #expect(result.status == 2, "\(options): status \(result.status), stderr \(result.stderr)")

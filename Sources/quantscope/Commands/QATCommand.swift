@@ -21,7 +21,7 @@ struct QATCommand: ParsableCommand {
     @Option(name: .long, help: "Bit widths to compare, a comma list of 2…8 (default: 4,3,2).")
     var bits: String = "4,3,2"
 
-    @Option(name: .long, help: "Seed of the task, the initial weights and the batches.")
+    @Option(name: .long, help: "Seed of the task, the initial weights and the batches, 0…2^63−1 (default: 7).")
     var seed: UInt64 = QATConfiguration().seed
 
     @Option(name: .long, help: "QAT fine-tuning steps per bit width, 1…100000; float training takes 3× as many (default: 1000).")
@@ -35,6 +35,8 @@ struct QATCommand: ParsableCommand {
     func run() throws {
         var configuration = QATConfiguration()
         configuration.bits = try Self.parseBits(bits)
+        // JSON writes the seed as a signed 64-bit integer.
+        guard seed <= UInt64(Int64.max) else { throw UsageError("--seed must be between 0 and \(Int64.max), got \(seed)") }
         configuration.seed = seed
         guard (1...Self.maxSteps).contains(steps) else {
             throw UsageError("--steps must be between 1 and \(Self.maxSteps), got \(steps)")
@@ -62,7 +64,7 @@ struct QATCommand: ParsableCommand {
     static func json(_ r: QATReport, ms: Double) -> JSONValue {
         .object([
             .init("task", .string(r.task)),
-            .init("seed", .integer(Int64(bitPattern: r.configuration.seed))),
+            .init("seed", .integer(Int64(clamping: r.configuration.seed))),
             .init("float_accuracy", .number(r.floatAccuracy)),
             .init("float_loss", .number(r.floatLoss)),
             .init("float_steps", .integer(Int64(r.configuration.floatSteps))),
