@@ -95,6 +95,17 @@ import Testing
         #expect(s.qat?.report != nil, "leaving the tour keeps a finished run")
     }
 
+    /// Beside the lesson (from 140 columns), in ASCII, and before any event.
+    @Test func otherLayoutsStayDrawable() throws {
+        let wide = try Self.panel(width: 160, height: 48)
+        let text = ScreenRenderer.render(wide, theme: .monochrome).text
+        #expect(text.contains("test accuracy") && text.contains("int2 PTQ") && !text.contains("nan"))
+        let ascii = ScreenRenderer.render(try Self.panel(width: 80, height: 24), theme: .monochrome, ascii: true).text
+        #expect(ascii.unicodeScalars.allSatisfy { $0.isASCII }, "ASCII mode draws ASCII only")
+        let empty = try Self.panel(width: 80, height: 24, events: 0)
+        #expect(ScreenRenderer.render(empty, theme: .monochrome).text.contains("starting: 600 spiral points"))
+    }
+
     @Test func horizontalBarsFillInEighths() {
         #expect(QATView.horizontalBar(1, width: 4) == "████")
         #expect(QATView.horizontalBar(0, width: 4) == "░░░░")
