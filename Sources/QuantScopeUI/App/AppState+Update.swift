@@ -57,6 +57,8 @@ extension AppState {
             background = nil
             backgroundProgress = nil
             return []
+        case .qatProgress, .qatFinished:
+            return handleQAT(event)
         case .backgroundTick(let fraction):
             backgroundProgress = fraction
             spinner += 1

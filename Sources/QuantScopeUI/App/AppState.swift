@@ -72,6 +72,11 @@ public struct AppState: Sendable {
     /// the Mapping and Float bits views follow instead of the cursor's element.
     public var valuePrompt: String?
     public var probe: Float?
+    /// The PTQ-vs-QAT panel's training run (lesson 8 of the tour), its
+    /// request counter, and the configuration it runs (tests shorten it).
+    public var qat: QATPanelState?
+    public var qatGeneration = 0
+    public var qatConfiguration = QATConfiguration()
 
     public init(files: [OpenFile], width: Int, height: Int, against: OpenFile? = nil) {
         self.files = files
@@ -179,6 +184,10 @@ public enum AppEvent: Sendable {
     case backgroundDone(generation: Int, cancelled: Bool)
     /// Sent by the runner while a background job runs: how far it got.
     case backgroundTick(Double?)
+    /// A curve point of the PTQ-vs-QAT training run.
+    case qatProgress(TrainingProgress, generation: Int)
+    /// The run's report, or nil when it was stopped.
+    case qatFinished(QATReport?, generation: Int)
 }
 
 /// What the state asks the runner to do.
@@ -199,5 +208,8 @@ public enum AppCommand: Sendable {
     case background(BackgroundRequest, generation: Int)
     /// Stop the background job (Esc in the Model or Sweep view).
     case cancelBackground
+    /// Train the PTQ-vs-QAT model (off the UI thread), stopping a run in flight.
+    case trainQAT(QATConfiguration, generation: Int)
+    case cancelQAT
     case quit
 }

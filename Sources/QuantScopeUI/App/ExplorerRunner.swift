@@ -43,7 +43,8 @@ public final class ExplorerRunner {
         while !state.quit {
             var changed = false
             var immediate: [(key: String, at: Double)] = []
-            let backgroundBusy = worker.backgroundProgress != nil
+            // A training run streams curve points: poll as for a background job.
+            let backgroundBusy = worker.backgroundProgress != nil || worker.trainingProgress != nil
             var next = backend.nextEvent(timeoutMilliseconds: worker.isBusy ? 4 : (backgroundBusy ? 40 : 120))
             var handled = 0
             while let input = next {

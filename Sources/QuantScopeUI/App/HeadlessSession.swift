@@ -135,7 +135,12 @@ public struct HeadlessSession {
             BackgroundWork.run(request, files: state.files, against: state.against, token: WorkToken(),
                                post: { pieces.append(.background($0, generation: g)) }, progress: { _ in })
             return pieces + [.backgroundDone(generation: g, cancelled: false)]
-        case .recycle, .cancelBackground, .quit:
+        case .trainQAT(let configuration, let g):
+            // The worker posts one event per curve point, then the report.
+            var points: [AppEvent] = []
+            let report = try? QATExperiment.run(configuration) { points.append(.qatProgress($0, generation: g)) }
+            return points + [.qatFinished(report, generation: g)]
+        case .recycle, .cancelBackground, .cancelQAT, .quit:
             return []
         }
     }

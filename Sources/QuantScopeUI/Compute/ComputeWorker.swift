@@ -21,6 +21,9 @@ public final class ComputeWorker: @unchecked Sendable {
     private var backgroundFraction = 0.0
     /// A result no longer on screen whose buffers the next analysis reuses.
     private var spare: QuantizedTensor?
+    /// The PTQ-vs-QAT training run: one at a time, on a queue of its own.
+    private let trainingQueue = DispatchQueue(label: "quantscope.training", qos: .utility)
+    private var trainingToken: WorkToken?
 
     public init(files: [OpenFile], against: OpenFile? = nil) {
         self.files = files
@@ -33,8 +36,26 @@ public final class ComputeWorker: @unchecked Sendable {
         case .quit:
             cancelAll()
             cancelBackground()
+            cancelTraining()
         case .cancelBackground:
             cancelBackground()
+        case .cancelQAT:
+            cancelTraining()
+        case .trainQAT(let configuration, let generation):
+            cancelTraining()
+            let token = WorkToken()
+            lock.lock()
+            trainingToken = token
+            lock.unlock()
+            trainingQueue.async {
+                let report = try? QATExperiment.run(configuration, token: token) { progress in
+                    self.post(.qatProgress(progress, generation: generation))
+                }
+                self.lock.lock()
+                if self.trainingToken === token { self.trainingToken = nil }
+                self.lock.unlock()
+                self.post(.qatFinished(report, generation: generation))
+            }
         case .background(let request, let generation):
             cancelBackground()
             let token = WorkToken()
@@ -133,6 +154,20 @@ public final class ComputeWorker: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return backgroundToken == nil ? nil : backgroundFraction
+    }
+
+    /// How far the training run got (nil when none runs).
+    public var trainingProgress: Double? {
+        lock.lock()
+        defer { lock.unlock() }
+        return trainingToken?.fraction
+    }
+
+    private func cancelTraining() {
+        lock.lock()
+        trainingToken?.cancel()
+        trainingToken = nil
+        lock.unlock()
     }
 
     private func cancelBackground() {

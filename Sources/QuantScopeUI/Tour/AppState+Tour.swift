@@ -49,7 +49,7 @@ extension AppState {
             self.tour = nil
             compare = nil
             message = "left the tour (T starts it again)"
-            return []
+            return stopQAT()
         default:
             return nil
         }
@@ -78,11 +78,12 @@ extension AppState {
         if let ref, ref != tensor?.ref {
             tour.pendingCursor = scene.cursor
             self.tour = tour
-            return open(ref)
+            return (scene.panel == .qat ? startQATIfNeeded() : []) + open(ref)
         }
         self.tour = tour
         placeTourCursor(scene.cursor)
-        return requestAnalysis() + requestCompareAnalysis() + compareIfNeeded() + matmulIfNeeded()
+        let training = scene.panel == .qat ? startQATIfNeeded() : []
+        return training + requestAnalysis() + requestCompareAnalysis() + compareIfNeeded() + matmulIfNeeded()
     }
 
     /// Called when a tensor arrives during the tour: the scene's settings

@@ -24,6 +24,8 @@ public struct TourScene: Sendable {
     public enum Panel: Sendable, Equatable {
         /// The open model's size in each storage format.
         case footprint
+        /// PTQ against QAT on a small MLP trained live (docs/contract.md §13).
+        case qat
     }
 
     /// Where the element cursor starts.

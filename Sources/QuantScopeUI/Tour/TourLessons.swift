@@ -98,8 +98,13 @@ public enum TourLessons {
             TourScene(text: [
                 "Post-training quantization (PTQ) rounds a trained model's weights once. At 8 bits that is nearly free; at 2 bits (A, three codes: −S, 0, S) against 4 bits (B) the damage is plain.",
                 "Quantization-aware training (QAT) simulates the rounding while training, so the model learns weights that survive it.",
-            ], tryKeys: "+ −: bits of A · X: swap",
+            ], tryKeys: "+ −: bits of A · X: swap · PgDn: PTQ and QAT on a model trained here",
                tensor: .firstWeight, scheme: "int2", granularity: "channel", compareScheme: "int4", compareGranularity: "channel", view: .histogram),
+            TourScene(text: [
+                "A small MLP learns three interleaved spirals in float (•). Then each bit width two ways: PTQ rounds the trained weights once (the jump where the float curve ends); QAT fine-tunes from them with the weights fake-quantized in the forward pass and the gradient passed straight through the rounding.",
+                "int4 PTQ is already enough; at 3 and 2 bits QAT wins back what rounding cost.",
+            ], tryKeys: "PgUp: the int2 and int4 grids · `quantscope qat` prints these numbers",
+               tensor: .firstWeight, scheme: "int2", granularity: "channel", view: .histogram, panel: .qat),
         ]),
         TourLesson(title: "The int8 inference path", scenes: [
             TourScene(text: [

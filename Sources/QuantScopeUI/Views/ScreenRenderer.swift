@@ -16,6 +16,12 @@ public enum ScreenRenderer {
         if state.tour?.current.panel == .footprint, let area = layout.views.first {
             let inner = Box.draw(area, title: "The open model in each format", focused: false, theme: theme, into: &buffer)
             FootprintPanel.render(state, inner, theme, &buffer)
+        } else if state.tour?.current.panel == .qat, let first = layout.views.first, let last = layout.views.last {
+            let area = Rect(x: first.x, y: first.y, width: last.maxX - first.x, height: first.height)
+            let c = state.qat?.configuration ?? state.qatConfiguration
+            let title = "PTQ vs QAT · spirals-3 · MLP \(c.sizes.map(String.init).joined(separator: "→")) · weights intB per channel"
+            let inner = Box.draw(area, title: title, focused: false, theme: theme, into: &buffer)
+            QATView.render(state, inner, theme, &buffer)
         } else if state.showsCompare, let first = layout.views.first, let last = layout.views.last {
             // Compare mode takes the whole view area: one histogram, both grids.
             let area = Rect(x: first.x, y: first.y, width: last.maxX - first.x, height: first.height)
