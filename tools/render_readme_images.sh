@@ -31,3 +31,7 @@ render error --tensor laplacian_outlier_channels --view error --scheme int4 --gr
 render compare --tensor gelu_activation --view compare --scheme int8 --against int8-asym --log
 # The tour's lesson on int4 and packing.
 render tour-int4-packing --view tour:4
+# Calibration: MSE against the clip, min-max / percentile / MSE-optimal marked.
+render tour-calibration --view tour:7.2
+# PTQ against QAT on the MLP trained here: loss curves and accuracies.
+render tour-ptq-vs-qat --view tour:8.2
