@@ -1,0 +1,4 @@
+/// A method's own record of what it did, for views and tests.
+public enum MethodTrace: Sendable, Equatable {
+    case gptq(GPTQTrace)
+}
