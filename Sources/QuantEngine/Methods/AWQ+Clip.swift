@@ -8,22 +8,34 @@
 /// unclamped W'. Each group keeps its own best ratio (ties to the larger one);
 /// groups quantize independently, so one pass per ratio serves all groups.
 extension AWQ {
+    /// Clip ratios tried per group: 1 − i/`clipGrid` for i in 0..<`clipSteps`
+    /// (the reference's max_shrink·n_grid = 0.5·20 = 10 steps, 1.0 down to 0.55).
+    public static let clipSteps = 10
+    /// The denominator of the clip ratios (the reference's n_grid = 20).
+    public static let clipGrid = 20
+    /// The clip search looks at every ⌊M / this⌋-th token (the reference's n_sample_token = 512).
+    public static let clipSampleTokens = 512
+
+    /// The clip ratio of step `i`, as Float32 (the reference multiplies a
+    /// float32 max by the Python float 1 − i/n_grid, which torch rounds to float32).
+    public static func clipRatio(_ i: Int) -> Float { Float(1 - Double(i) / Double(clipGrid)) }
+
     static func clipSearch(_ w: [Float], rows n: Int, columns k: Int, activations x: [Float], tokens m: Int,
-                           scales s: [Float], scheme: IntegerScheme, granularity: Granularity, options: AWQOptions,
-                           token: WorkToken?) throws(QuantizationError) -> (weight: [Float], ratios: [Float]) {
+                           scales s: [Float], scheme: IntegerScheme, granularity: Granularity,
+                           token: WorkToken?) throws(QuantizationError) -> (weight: [Float], codes: QuantizedTensor, ratios: [Float]) {
         let g = groupSize(granularity, columns: k)
         let perRow = (k + g - 1) / g
         var scaled = w
         scale(&scaled, columns: k, by: s)
-        let sample = sampledTokens(x, tokens: m, columns: k, options: options)
+        let sample = sampledTokens(x, tokens: m, columns: k)
         var xs = sample.values
         unscale(&xs, columns: k, by: s)
         let groupMax = groupMaxima(scaled, rows: n, columns: k, group: g)
         var bestError = [Double](repeating: .infinity, count: n * perRow)
         var bestRatio = [Float](repeating: 1, count: n * perRow)
-        for i in 0..<options.clipSteps {
+        for i in 0..<clipSteps {
             if token?.isCancelled == true { throw .cancelled }
-            let r = options.clipRatio(i)
+            let r = clipRatio(i)
             let clamped = clamp(scaled, rows: n, columns: k, group: g, maxima: groupMax, ratio: r)
             let q = try Quantizer.quantize(Tensor(shape: [n, k], values: clamped), scheme: .integer(scheme), granularity: granularity)
             var d = scaled
@@ -38,7 +50,7 @@ extension AWQ {
         let q = try Quantizer.quantize(Tensor(shape: [n, k], values: clamped), scheme: .integer(scheme), granularity: granularity)
         var hat = q.dequantized
         unscale(&hat, columns: k, by: s)
-        return (hat, bestRatio)
+        return (hat, q, bestRatio)
     }
 
     /// Inputs per group along a row: G, or K for `channel`.
@@ -48,8 +60,8 @@ extension AWQ {
     }
 
     /// Every ⌊M / n_sample⌋-th token from the first (all of them when M < 2·n_sample).
-    static func sampledTokens(_ x: [Float], tokens m: Int, columns k: Int, options: AWQOptions) -> (values: [Float], count: Int) {
-        let step = max(1, m / options.clipSampleTokens)
+    static func sampledTokens(_ x: [Float], tokens m: Int, columns k: Int) -> (values: [Float], count: Int) {
+        let step = max(1, m / clipSampleTokens)
         guard step > 1 else { return (x, m) }
         var out: [Float] = []
         var t = 0

@@ -29,43 +29,46 @@ public enum AWQ {
     /// Quantizes W (N×K, row-major, a PyTorch Linear weight) with AWQ.
     /// - Parameters:
     ///   - x: calibration activations, M×K row-major.
-    ///   - granularity: `channel` (axis 0: one scale per output row) or `group:G`.
-    /// - Returns: Ŵ in the original activation space (N×K) and the trace.
+    ///   - granularity: `channel` (axis 0: one scale per output row), `group:G`
+    ///     or `tensor` (whose clip search clamps each row, then one scale
+    ///     serves them all).
+    /// - Returns: Ŵ in the original activation space (N×K), the RTN result
+    ///   of W·diag(s) (clamped, with the clip search) it came from, and the trace.
     public static func quantize(weight w: [Float], rows n: Int, columns k: Int, activations x: [Float], tokens m: Int,
                                 scheme: IntegerScheme, granularity: Granularity, options: AWQOptions = AWQOptions(),
-                                token: WorkToken? = nil) throws(QuantizationError) -> (weight: [Float], trace: AWQTrace) {
+                                token: WorkToken? = nil) throws(QuantizationError) -> (weight: [Float], codes: QuantizedTensor, trace: AWQTrace) {
         precondition(w.count == n * k && x.count == m * k, "AWQ: W is \(n)×\(k), X is \(m)×\(k)")
         try validate(granularity)
         let a = activationMagnitude(x, tokens: m, columns: k)
         var alphas: [Double] = [], losses: [Double] = []
-        var best: (index: Int, weight: [Float], scales: [Float])?
-        for i in 0..<options.gridPoints {
+        var best: (index: Int, weight: [Float], codes: QuantizedTensor, scales: [Float])?
+        for i in 0..<options.gridSize {
             if token?.isCancelled == true { throw .cancelled }
-            let alpha = options.alpha(i)
+            let alpha = Double(i) / Double(options.gridSize)
             let s = scales(a, alpha: alpha)
-            let hat = try scaledRoundTrip(w, rows: n, columns: k, scales: s, scheme: scheme, granularity: granularity)
+            let (hat, q) = try scaledRoundTrip(w, rows: n, columns: k, scales: s, scheme: scheme, granularity: granularity)
             let loss = outputMeanSquaredError(x, tokens: m, w, hat, rows: n, columns: k)
             alphas.append(alpha)
             losses.append(loss)
-            if best == nil || loss < losses[best!.index] { best = (i, hat, s) }
+            if best == nil || loss < losses[best!.index] { best = (i, hat, q, s) }
         }
         guard let chosen = best else { preconditionFailure("AWQ: an empty grid") }
         var trace = AWQTrace(activationMagnitude: a, gridAlphas: alphas, gridLosses: losses,
                              chosenIndex: chosen.index, scales: chosen.scales, clipRatios: nil, clippedLoss: nil)
-        guard options.clipSearch else { return (chosen.weight, trace) }
+        guard options.clipSearch else { return (chosen.weight, chosen.codes, trace) }
         let clipped = try clipSearch(w, rows: n, columns: k, activations: x, tokens: m, scales: chosen.scales,
-                                     scheme: scheme, granularity: granularity, options: options, token: token)
+                                     scheme: scheme, granularity: granularity, token: token)
         trace.clipRatios = clipped.ratios
         trace.clippedLoss = outputMeanSquaredError(x, tokens: m, w, clipped.weight, rows: n, columns: k)
-        return (clipped.weight, trace)
+        return (clipped.weight, clipped.codes, trace)
     }
 
     /// AWQ scales one output row (`channel`) or a run of G inputs of one row (`group:G`).
     static func validate(_ granularity: Granularity) throws(QuantizationError) {
         switch granularity {
-        case .channel(axis: 0), .group: return
+        case .tensor, .channel(axis: 0), .group: return
         default:
-            throw .granularityNotSupported(scheme: "awq", granularity: "\(granularity)", allowed: "channel or group:G")
+            throw .granularityNotSupported(scheme: "awq", granularity: "\(granularity)", allowed: "tensor, channel or group:G")
         }
     }
 
@@ -93,13 +96,13 @@ public enum AWQ {
 
     /// Q(W·diag(s))·diag(1/s): RTN in the scaled space, mapped back.
     static func scaledRoundTrip(_ w: [Float], rows n: Int, columns k: Int, scales s: [Float],
-                                scheme: IntegerScheme, granularity: Granularity) throws(QuantizationError) -> [Float] {
+                                scheme: IntegerScheme, granularity: Granularity) throws(QuantizationError) -> ([Float], QuantizedTensor) {
         var scaled = w
         scale(&scaled, columns: k, by: s)
         let q = try Quantizer.quantize(Tensor(shape: [n, k], values: scaled), scheme: .integer(scheme), granularity: granularity)
         var hat = q.dequantized
         unscale(&hat, columns: k, by: s)
-        return hat
+        return (hat, q)
     }
 
     /// Multiplies column j of a row-major matrix by s_j.

@@ -41,28 +41,28 @@ public enum SmoothQuant {
                                 weightMaxBefore: wMax, weightMaxAfter: columnMaxima(ws, rows: n, columns: k))
     }
 
-    /// Smooths and quantizes W: returns Q(W·diag(s)) mapped back to the
-    /// original activation space, Q(W·diag(s))·diag(1/s), and the trace.
+    /// Smooths and quantizes W: returns Q(W·diag(s)) (the smoothed weight,
+    /// in the space of X·diag(1/s)) and the trace.
     public static func quantize(weight w: [Float], rows n: Int, columns k: Int, activations x: [Float], tokens m: Int,
                                 scheme: IntegerScheme = IntegerScheme(bits: 8, mode: .symmetric),
                                 granularity: Granularity = .channel(axis: 0),
-                                alpha: Double = defaultAlpha) throws(QuantizationError) -> (weight: [Float], trace: SmoothQuantTrace) {
+                                alpha: Double = defaultAlpha) throws(QuantizationError) -> (codes: QuantizedTensor, trace: SmoothQuantTrace) {
         let trace = migrate(weight: w, rows: n, columns: k, activations: x, tokens: m, alpha: alpha)
-        let hat = try AWQ.scaledRoundTrip(w, rows: n, columns: k, scales: trace.scales, scheme: scheme, granularity: granularity)
-        return (hat, trace)
+        var scaled = w
+        AWQ.scale(&scaled, columns: k, by: trace.scales)
+        let q = try Quantizer.quantize(Tensor(shape: [n, k], values: scaled), scheme: .integer(scheme), granularity: granularity)
+        return (q, trace)
     }
 
     /// The W8A8 output Ŷ = Q_tok(X·diag(1/s)) · Q(W·diag(s))ᵀ (M×N), where
-    /// `hat` is Q(W·diag(s))·diag(1/s) from `quantize` (or, with `scales`
-    /// nil, plain RTN Q(W): plain W8A8). Activations: int8 symmetric per
-    /// token (`Int8Activations`), dequantized S_t·q.
-    public static func output(activations x: [Float], tokens m: Int, columns k: Int, quantizedWeight hat: [Float], rows n: Int,
+    /// `smoothed` is Q(W·diag(s)) from `quantize` (or, with `scales` nil,
+    /// plain RTN Q(W): plain W8A8). Activations: int8 symmetric per token
+    /// (`Int8Activations`), dequantized S_t·q. `LayerEvaluation` computes
+    /// the same product from a `MethodOutcome`.
+    public static func output(activations x: [Float], tokens m: Int, columns k: Int, smoothedWeight ws: [Float], rows n: Int,
                               scales s: [Float]?) -> [Float] {
-        var xs = x, ws = hat
-        if let s {
-            AWQ.unscale(&xs, columns: k, by: s)
-            AWQ.scale(&ws, columns: k, by: s)
-        }
+        var xs = x
+        if let s { AWQ.unscale(&xs, columns: k, by: s) }
         let q = Int8Activations(quantizing: xs, rows: m, columns: k, mode: .symmetric)
         var xhat = [Float](repeating: 0, count: m * k)
         for t in 0..<m {

@@ -15,8 +15,8 @@ enum AWQReference {
         }
         var alphas: [Double] = [], losses: [Double] = []
         var bestIndex = 0, bestWeight: [Float] = [], bestScales: [Float] = []
-        for i in 0..<options.gridPoints {
-            let alpha = Double(i) / Double(options.gridPoints)
+        for i in 0..<options.gridSize {
+            let alpha = Double(i) / Double(options.gridSize)
             // s = max(a^α, 1e-4) / √(max · min)
             var raw = [Double](repeating: 0, count: k)
             for j in 0..<k { raw[j] = max(pow(Double(a[j]), alpha), 1e-4) }
@@ -39,7 +39,7 @@ enum AWQReference {
         var trace = AWQTrace(activationMagnitude: a, gridAlphas: alphas, gridLosses: losses, chosenIndex: bestIndex,
                              scales: bestScales, clipRatios: nil, clippedLoss: nil)
         guard options.clipSearch else { return (bestWeight, trace) }
-        let clipped = clip(w, rows: n, columns: k, activations: x, tokens: m, scales: bestScales, scheme: scheme, group: group, options: options)
+        let clipped = clip(w, rows: n, columns: k, activations: x, tokens: m, scales: bestScales, scheme: scheme, group: group)
         trace.clipRatios = clipped.ratios
         trace.clippedLoss = outputMeanSquaredError(x, tokens: m, w, clipped.weight, rows: n, columns: k)
         return (clipped.weight, trace)
@@ -49,11 +49,11 @@ enum AWQReference {
     /// clamp-then-RTN gives the least mean squared partial output over the
     /// sampled tokens of X/s.
     static func clip(_ w: [Float], rows n: Int, columns k: Int, activations x: [Float], tokens m: Int, scales s: [Float],
-                     scheme: IntegerScheme, group: Int, options: AWQOptions) -> (weight: [Float], ratios: [Float]) {
+                     scheme: IntegerScheme, group: Int) -> (weight: [Float], ratios: [Float]) {
         let g = max(1, min(group, k)), perRow = (k + g - 1) / g
         var scaled = w
         for o in 0..<n { for j in 0..<k { scaled[o * k + j] = w[o * k + j] * s[j] } }
-        let step = max(1, m / options.clipSampleTokens)
+        let step = max(1, m / AWQ.clipSampleTokens)
         let sampled = Array(stride(from: 0, to: m, by: step))
         var best = [Double](repeating: .infinity, count: n * perRow)
         var ratios = [Float](repeating: 1, count: n * perRow)
@@ -73,8 +73,8 @@ enum AWQReference {
             }
             return out
         }
-        for i in 0..<options.clipSteps {
-            let r = Float(1 - Double(i) / Double(options.clipGrid))
+        for i in 0..<AWQ.clipSteps {
+            let r = Float(1 - Double(i) / Double(AWQ.clipGrid))
             let q = ReferenceRoundToNearest.roundTrip(clamped([Float](repeating: r, count: n * perRow)),
                                                       rows: n, columns: k, scheme: scheme, group: g)
             for o in 0..<n {
