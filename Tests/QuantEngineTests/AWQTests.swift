@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import QuantEngine
 
-/// AWQ (docs/contract.md §16, AWQ) against numpy (`tools/make_awq_fixtures.py`)
+/// AWQ (docs/contract.md §16.4) against numpy (`tools/make_awq_fixtures.py`)
 /// and against its plain twin `AWQReference`.
 ///
 /// The hand case `awq-hand`: W = [[.3, −.2, .1, .05], [−.4, .25, .15, −.07]],

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import QuantEngine
 
-/// SmoothQuant (docs/contract.md §16, SmoothQuant) against numpy
+/// SmoothQuant (docs/contract.md §16.5) against numpy
 /// (`tools/make_awq_fixtures.py`) and its plain twin `SmoothQuantReference`.
 ///
 /// The hand case: W = [[.5, −.1, .2], [−.3, .05, .4]], X = [[1, 40, −.5],

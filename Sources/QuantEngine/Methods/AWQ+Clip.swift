@@ -1,4 +1,4 @@
-/// AWQ's clip search (the reference's `auto_clip`, docs/contract.md §16, AWQ).
+/// AWQ's clip search (the reference's `auto_clip`, docs/contract.md §16.4).
 ///
 /// After scaling, each group's weights (a run of G inputs of one output row,
 /// or the whole row for `channel`) may round better if their range is cut:

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Activation-aware weight quantization (Lin et al. 2023; docs/contract.md §16, AWQ).
+/// Activation-aware weight quantization (Lin et al. 2023; docs/contract.md §16.4).
 ///
 /// Input channels that see large activations matter more to the output,
 /// so AWQ scales them up before rounding (their weights get relatively

@@ -1,5 +1,5 @@
 /// What AWQ's search saw and chose, for the explorer to show
-/// (docs/contract.md §16, AWQ).
+/// (docs/contract.md §16.4).
 public struct AWQTrace: Sendable, Equatable {
     /// a_j = mean over tokens of |X_tj|, per input channel.
     public var activationMagnitude: [Float]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// SmoothQuant (Xiao et al. 2022; docs/contract.md §16, SmoothQuant): W8A8
+/// SmoothQuant (Xiao et al. 2022; docs/contract.md §16.5): W8A8
 /// with the activation outliers migrated into the weights.
 ///
 /// Per-token int8 activations lose a token's small features when one

@@ -1,5 +1,5 @@
 /// What SmoothQuant's migration did, per input channel, for the explorer
-/// to show (docs/contract.md §16, SmoothQuant).
+/// to show (docs/contract.md §16.5).
 public struct SmoothQuantTrace: Sendable, Equatable {
     /// The migration strength α.
     public var alpha: Double
