@@ -95,4 +95,20 @@ import Testing
         let b = try SmoothQuant.quantize(weight: w, rows: 8, columns: 32, activations: x, tokens: 16)
         #expect(a.trace == b.trace && a.codes.codes == b.codes.codes)
     }
+
+    /// A dead activation column and a zero weight column meet the
+    /// reference's clamps (s ≥ 1e-5, max|W| ≥ 1e-5): finite scales and outputs.
+    @Test func deadChannelsStayFinite() throws {
+        let w: [Float] = [0, 0.5, -0.2, 0, 0.1, 0.3]     // column 0 all zero
+        let x: [Float] = [0, 40, 1, 0, -20, 2]           // column 0 all zero
+        let r = try SmoothQuant.quantize(weight: w, rows: 2, columns: 3, activations: x, tokens: 2)
+        #expect(r.trace.scales.allSatisfy { $0.isFinite && $0 >= 1e-5 })
+        let y = SmoothQuant.output(activations: x, tokens: 2, columns: 3, smoothedWeight: r.codes.dequantized, rows: 2,
+                                   scales: r.trace.scales)
+        #expect(y.allSatisfy { $0.isFinite })
+        let slow = SmoothQuantReference.output(weight: w, rows: 2, columns: 3, activations: x, tokens: 2,
+                                               scheme: IntegerScheme(bits: 8, mode: .symmetric), group: 3, alpha: 0.5)
+        #expect(AWQTests.maxAbsDifference(y, slow) <= 1e-5 * slow.map(abs).max()!)
+    }
 }
+
