@@ -4,7 +4,8 @@ import Testing
 
 /// AWQ and SmoothQuant on a real layer: MiniLM-L6's layer-0 attention query
 /// weight [384, 384] from the bundled sample, with synthetic outlier
-/// activations (`SyntheticActivations.outliers`, seed 7: 2 columns ×20–50),
+/// activations (`SyntheticActivations.outliers`, seed 7: 2 columns ×20–50;
+/// `LayerProblem.synthetic(correlated: false)`),
 /// calibrated on 128 tokens and judged on 128 held-out ones of the same draw
 /// (docs/contract.md §16).
 @Suite struct AWQRealLayerTests {
@@ -17,9 +18,20 @@ import Testing
         try Checkpoint.open(samplePath).load(named: "encoder.layer.0.attention.self.query.weight")
     }
 
-    static func problem(bits: Int, mode: IntegerScheme.Mode = .asymmetric, _ granularity: Granularity) throws -> LayerProblem {
+    static func problem(bits: Int, mode: IntegerScheme.Mode = .asymmetric, _ granularity: Granularity,
+                        correlated: Bool = false) throws -> LayerProblem {
         try LayerProblem.synthetic(weight: try weight(), scheme: .integer(IntegerScheme(bits: bits, mode: mode)),
-                                   granularity: granularity, tokens: 128, testTokens: 128, seed: 7)
+                                   granularity: granularity, tokens: 128, testTokens: 128, seed: 7, correlated: correlated)
+    }
+
+    /// The same on `SyntheticActivations.correlatedOutliers` (GPTQ's default problem).
+    @Test(arguments: [4, 3])
+    func awqBeatsRoundToNearestOnCorrelatedOutliers(_ bits: Int) throws {
+        let p = try Self.problem(bits: bits, .group(size: 128), correlated: true)
+        let (_, rtn) = try Methods.evaluate(.rtn, on: p)
+        let (awq, awqEval) = try Methods.evaluate(.awq(AWQOptions()), on: p)
+        #expect(awqEval.output.sqnrDecibels > rtn.output.sqnrDecibels)
+        print("real layer correlated int\(bits)-asym group:128: output SQNR RTN \(rtn.output.sqnrDecibels) dB, AWQ \(awqEval.output.sqnrDecibels) dB (α = \(awq.awqTrace?.alpha ?? -1))")
     }
 
     @Test(arguments: [(4, Granularity.group(size: 128)), (3, .group(size: 128)), (4, .channel(axis: 0)), (3, .channel(axis: 0))])
