@@ -22,4 +22,8 @@ public struct AWQTrace: Sendable, Equatable {
     public var loss: Double { gridLosses[chosenIndex] }
     /// The loss at α = 0, where every s_j is 1: plain RTN.
     public var roundToNearestLoss: Double { gridLosses[0] }
+
+    /// What to compare AWQ with: weight-only RTN at the same scheme and
+    /// granularity (α = 0 of the grid; docs/contract.md §16.4).
+    public static let baseline = "RTN at the same scheme and granularity (weight-only)"
 }
