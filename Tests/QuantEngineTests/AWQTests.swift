@@ -160,4 +160,24 @@ import Testing
                              scheme: IntegerScheme(bits: 4, mode: .asymmetric), granularity: .block(rows: 2, columns: 2))
         }
     }
+
+    /// More tokens than one product takes (`AWQ.tokenChunk`) and more than
+    /// twice the clip search's 512: the loss is summed over chunks, and the
+    /// clip search looks at every ⌊1100/512⌋ = 2nd token, as the reference does.
+    @Test func manyTokens() throws {
+        let n = 4, k = 16, m = 1100
+        let w = EngineBenchmark.gaussian(rows: n, columns: k, seed: 31).values
+        let x = SyntheticActivations.outliers(tokens: m, features: k, seed: 32).values
+        let scheme = IntegerScheme(bits: 3, mode: .asymmetric)
+        let options = AWQOptions(clipSearch: true)
+        #expect(AWQ.sampledTokens(x, tokens: m, columns: k).count == 550)
+        let fast = try AWQ.quantize(weight: w, rows: n, columns: k, activations: x, tokens: m, scheme: scheme,
+                                    granularity: .group(size: 8), options: options)
+        let slow = AWQReference.quantize(weight: w, rows: n, columns: k, activations: x, tokens: m, scheme: scheme, group: 8, options: options)
+        #expect(fast.trace.chosenIndex == slow.trace.chosenIndex)
+        #expect(fast.trace.clipRatios == slow.trace.clipRatios)
+        #expect(fast.weight == slow.weight)
+        for (a, b) in zip(fast.trace.gridLosses, slow.trace.gridLosses) { #expect(abs(a - b) <= 1e-4 * b) }
+    }
 }
+
