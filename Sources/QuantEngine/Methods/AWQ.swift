@@ -74,7 +74,8 @@ public enum AWQ {
         return (clipped.weight, clipped.codes, trace)
     }
 
-    /// AWQ scales one output row (`channel`) or a run of G inputs of one row (`group:G`).
+    /// AWQ takes the granularities whose groups stay within a row of W·diag(s)
+    /// (`channel`, `group:G`) and `tensor`; not `block` or another channel axis.
     static func validate(_ granularity: Granularity) throws(QuantizationError) {
         switch granularity {
         case .tensor, .channel(axis: 0), .group: return
