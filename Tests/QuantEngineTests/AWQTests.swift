@@ -179,5 +179,20 @@ import Testing
         #expect(fast.weight == slow.weight)
         for (a, b) in zip(fast.trace.gridLosses, slow.trace.gridLosses) { #expect(abs(a - b) <= 1e-4 * b) }
     }
+
+    /// Progress counts the 20 grid points and 10 clip steps to 1; a
+    /// cancelled token stops the method with `.cancelled`.
+    @Test func progressAndCancellation() throws {
+        let w = Tensor(shape: [8, 32], values: EngineBenchmark.gaussian(rows: 8, columns: 32, seed: 41).values)
+        let p = try LayerProblem.synthetic(weight: w, scheme: .integer(IntegerScheme(bits: 4, mode: .asymmetric)),
+                                           granularity: .group(size: 16), tokens: 16, testTokens: 4, correlated: false)
+        let token = WorkToken()
+        _ = try Methods.run(.awq(AWQOptions(clipSearch: true)), on: p, token: token)
+        #expect(token.fraction == 1)
+        let cancelled = WorkToken()
+        cancelled.cancel()
+        #expect(throws: MethodError.cancelled) { try Methods.run(.awq(AWQOptions()), on: p, token: cancelled) }
+        #expect(throws: MethodError.cancelled) { try Methods.run(.smoothQuant(alpha: 0.5), on: p, token: cancelled) }
+    }
 }
 

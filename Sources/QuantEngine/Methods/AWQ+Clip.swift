@@ -44,6 +44,7 @@ extension AWQ {
                 bestError[e] = errors[e]
                 bestRatio[e] = r
             }
+            token?.advance(1)
         }
         let clamped = clamp(scaled, rows: n, columns: k, group: g, maxima: groupMax, ratios: bestRatio)
         let q = try Quantizer.quantize(Tensor(shape: [n, k], values: clamped), scheme: .integer(scheme), granularity: granularity)

@@ -45,6 +45,9 @@ public enum AWQ {
         // Only the losses are kept per grid point; the chosen one is redone
         // at the end (same arithmetic, same bits), which saves two copies of W.
         var previous: QuantizedTensor?
+        // Progress counts grid points and clip steps (the quantizer is not
+        // handed the token: it would restart the count on every call).
+        token?.expect(options.gridSize + (options.clipSearch ? clipSteps : 0))
         for i in 0..<options.gridSize {
             if token?.isCancelled == true { throw .cancelled }
             let alpha = Double(i) / Double(options.gridSize)
@@ -52,12 +55,13 @@ public enum AWQ {
             var scaled = w
             scale(&scaled, columns: k, by: s)
             let q = try Quantizer.quantize(Tensor(shape: [n, k], values: scaled), scheme: .integer(scheme),
-                                           granularity: granularity, token: token, recycling: previous.take())
+                                           granularity: granularity, recycling: previous.take())
             let loss = outputMeanSquaredError(x, tokens: m, difference(w, q.dequantized, columns: k, scales: s), rows: n, columns: k)
             previous = q
             alphas.append(alpha)
             losses.append(loss)
             if loss < losses[bestIndex] { bestIndex = i }
+            token?.advance(1)
         }
         previous = nil
         let s = scales(a, alpha: alphas[bestIndex])
