@@ -43,6 +43,7 @@ enum GPTQ {
         var sweep = GPTQSweep(rows: rows, n: n, groupSize: problem.groupSize, grouped: isGrouped(problem.granularity),
                           blockSize: options.blockSize, quantizer: quantizer, fixed: fixed)
         try sweep.run(&w, u: h, token: token)
+        guard w.allSatisfy(\.isFinite), sweep.scales.allSatisfy(\.isFinite), sweep.finite else { throw .overflow("GPTQ's error feedback") }
         // Back to the original column order.
         var weight = w, codes = sweep.codes
         var groupIndex = [Int32](repeating: 0, count: n)

@@ -18,6 +18,8 @@ struct GPTQSweep {
     private var columnError: [Double]
     private var errorSquares: [Double]
     private var proxy: [Double]
+    /// False when a column reached its turn holding ±Inf or NaN (an overflow).
+    private(set) var finite = true
 
     init(rows: Int, n: Int, groupSize: Int, grouped: Bool, blockSize: Int, quantizer: MethodQuantizer,
          fixed: [AffineCodec.Parameters]?) {
@@ -111,6 +113,7 @@ struct GPTQSweep {
                 }
             }
             for part in parts {
+                if !part.allSatisfy(\.isFinite) { finite = false }
                 for k in 0..<width {
                     columnError[i1 + k] += part[k]
                     errorSquares[i1 + k] += part[width + k]
