@@ -7,8 +7,8 @@ public enum Methods {
         switch method {
         case .rtn: return try RoundToNearest.run(problem, token: token)
         case .gptq(let options): return try GPTQ.run(problem, options: options, token: token)
-        case .awq: throw .notBuiltYet(method.name)
-        case .smoothQuant: throw .notBuiltYet(method.name)
+        case .awq(let options): return try AWQ.run(problem, options: options, token: token)
+        case .smoothQuant(let alpha): return try SmoothQuant.run(problem, alpha: alpha, token: token)
         }
     }
 
