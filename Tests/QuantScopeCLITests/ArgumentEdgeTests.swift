@@ -11,6 +11,7 @@ import Testing
         ["--kernels-only", "--decoders"],
         ["--decoders", "--no-kernels"],
         ["--no-kernels", "--kernels-only", "--decoders"],
+        ["--gptq", "--decoders"],
     ])
     func benchSectionFlagsAreExclusive(_ flags: [String]) throws {
         let r = try CLI.run(["bench", "--repeats", "0"] + flags)

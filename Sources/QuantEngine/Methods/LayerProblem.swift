@@ -44,19 +44,22 @@ public struct LayerProblem: Sendable {
         self.activationSource = activationSource
     }
 
-    /// A problem on `SyntheticActivations.outliers`: `tokens` calibration rows
-    /// then `testTokens` held-out rows from one draw (the same outlier columns).
+    /// A problem on synthetic activations: `tokens` calibration rows then
+    /// `testTokens` held-out rows from one draw (the same outlier columns) of
+    /// `SyntheticActivations.correlatedOutliers` (or, `correlated: false`,
+    /// `outliers`, whose independent columns leave GPTQ nothing to use).
     public static func synthetic(weight: Tensor, scheme: Scheme, granularity: Granularity, tokens: Int = 512,
-                                 testTokens: Int = 256, seed: UInt64 = 7) throws(MethodError) -> LayerProblem {
+                                 testTokens: Int = 256, seed: UInt64 = 7, correlated: Bool = true) throws(MethodError) -> LayerProblem {
         guard weight.rank == 2, tokens > 0, testTokens > 0 else {
             throw .shapeMismatch("the weight must be [out, in] and the token counts positive")
         }
         let k = weight.shape[1]
-        let a = SyntheticActivations.outliers(tokens: tokens + testTokens, features: k, seed: seed)
+        let a = correlated ? SyntheticActivations.correlatedOutliers(tokens: tokens + testTokens, features: k, seed: seed)
+            : SyntheticActivations.outliers(tokens: tokens + testTokens, features: k, seed: seed)
         let calibration = Tensor(shape: [tokens, k], values: Array(a.values[0..<(tokens * k)]))
         let test = Tensor(shape: [testTokens, k], values: Array(a.values[(tokens * k)...]))
         return try LayerProblem(weight: weight, calibration: calibration, test: test, scheme: scheme, granularity: granularity,
-                                activationSource: "synthetic outliers seed \(seed)")
+                                activationSource: "synthetic \(correlated ? "correlated outliers" : "outliers") seed \(seed)")
     }
 
     public var outputs: Int { weight.shape[0] }

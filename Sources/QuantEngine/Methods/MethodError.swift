@@ -15,6 +15,8 @@ public enum MethodError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonFinite(String)
     /// The damped Hessian is not positive definite (a pivot ≤ 0 in its Cholesky).
     case notPositiveDefinite(column: Int)
+    /// The arithmetic left Float32's range (a weight or activations near its limits).
+    case overflow(String)
     case cancelled
 
     public var description: String {
@@ -27,6 +29,7 @@ public enum MethodError: Error, Equatable, Sendable, CustomStringConvertible {
         case .shapeMismatch(let s): return "shape mismatch: \(s)"
         case .nonFinite(let s): return "\(s) holds NaN or Inf"
         case .notPositiveDefinite(let c): return "the damped Hessian is not positive definite (column \(c)); raise the damping"
+        case .overflow(let s): return "\(s) overflowed Float32; rescale the weight or the activations"
         case .cancelled: return "cancelled"
         }
     }

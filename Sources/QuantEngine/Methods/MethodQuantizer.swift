@@ -35,7 +35,9 @@ struct MethodQuantizer: Sendable {
     /// The code and x̂ of one value.
     @inline(__always)
     func quantize(_ x: Float, _ p: AffineCodec.Parameters) -> (code: Float, value: Float) {
-        let q = min(max(x / p.scale + p.zeroPoint, qmin), qmax).rounded(.toNearestOrEven)
+        var q = min(max(x / p.scale + p.zeroPoint, qmin), qmax).rounded(.toNearestOrEven)
+        // NaN (only after an overflow, which the caller reports) codes as Z, as §1 codes NaN.
+        if q.isNaN { q = min(max(p.zeroPoint, qmin), qmax) }
         return (q, p.scale * (q - p.zeroPoint))
     }
 

@@ -29,12 +29,16 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the matmul kernels (the quantizer section only).")
     var noKernels = false
 
+    @Flag(name: .long, help: "Time only GPTQ (int4 group:128, 4096×4096 weight, 2048 tokens) against a float32 matmul of that size.")
+    var gptq = false
+
     /// `--decoders`, `--kernels-only` and `--no-kernels` each choose what
     /// runs; more than one contradict each other (docs/contract.md §7).
     func validate() throws {
-        let chosen = [("--decoders", decoders), ("--kernels-only", kernelsOnly), ("--no-kernels", noKernels)].filter(\.1).map(\.0)
+        let chosen = [("--decoders", decoders), ("--kernels-only", kernelsOnly), ("--no-kernels", noKernels), ("--gptq", gptq)]
+            .filter(\.1).map(\.0)
         guard chosen.count <= 1 else {
-            throw UsageError("\(chosen.joined(separator: " and ")) contradict each other; give at most one of --decoders, --kernels-only, --no-kernels")
+            throw UsageError("\(chosen.joined(separator: " and ")) contradict each other; give at most one of --decoders, --kernels-only, --no-kernels, --gptq")
         }
     }
 
@@ -48,6 +52,15 @@ struct BenchCommand: ParsableCommand {
         if decoders {
             let results = EngineBenchmark.decoders(repeats: min(repeats, 5), only: only)
             print(json ? BenchCommand.json(results).serialized() : BenchCommand.table(results))
+            return
+        }
+        if gptq {
+            let result = try EngineBenchmark.gptq()
+            if json {
+                print(JSONValue.object([.init("machine", .string(EngineBenchmark.machineDescription())), .init("gptq", result.json)]).serialized())
+            } else {
+                print(BenchCommand.table(gptq: result))
+            }
             return
         }
         if kernelsOnly {
@@ -144,6 +157,17 @@ struct BenchCommand: ParsableCommand {
         lines.append("")
         lines.append(EngineBenchmark.kernelNote)
         return lines.joined(separator: "\n")
+    }
+
+    static func table(gptq r: EngineBenchmark.GPTQResult) -> String {
+        [
+            "machine   \(EngineBenchmark.machineDescription())", "",
+            String(format: "gptq int4 group:128, %d×%d weight, %d tokens: %.0f ms (Hessian %.0f ms, inverse-Cholesky factor %.0f ms)",
+                   r.rows, r.columns, r.tokens, r.milliseconds, r.hessianMilliseconds, r.factorMilliseconds),
+            String(format: "float32 matmul %d×%d · (%d×%d)ᵀ: %.0f ms; gptq = %.1f× the matmul", r.tokens, r.columns, r.rows, r.columns,
+                   r.matmulMilliseconds, r.ratioToMatmul),
+            "", "docs/contract.md §16.3; tools/gptq_numpy.py times numpy on the same sizes",
+        ].joined(separator: "\n")
     }
 
     static func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
