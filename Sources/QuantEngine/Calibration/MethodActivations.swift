@@ -18,12 +18,25 @@ public struct MethodActivations: Sendable {
     /// Calibration tokens when none are asked for (and as many held out).
     public static let defaultTokens = 512
 
-    /// `tokens` calibration rows and `tokens` held-out rows of seeded
-    /// Gaussian activations, with outlier channels when `outliers`.
-    public static func synthetic(outliers: Bool, tokens: Int = defaultTokens, features: Int, seed: UInt64 = 42) -> MethodActivations {
-        let a = outliers
-            ? SyntheticActivations.outliers(tokens: 2 * tokens, features: features, seed: seed)
-            : SyntheticActivations.gaussian(tokens: 2 * tokens, features: features, seed: seed)
+    /// Which seeded activations to generate.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// `SyntheticActivations.correlatedOutliers`: shared latent directions
+        /// plus outlier channels, as a real layer's inputs are (the default:
+        /// independent columns leave GPTQ nothing to use, docs/contract.md §16).
+        case correlated
+        /// `SyntheticActivations.outliers`: independent columns, a few ×20–50.
+        case outliers
+        case gaussian
+    }
+
+    /// `tokens` calibration rows and `tokens` held-out rows of seeded activations.
+    public static func synthetic(_ kind: Kind = .correlated, tokens: Int = defaultTokens, features: Int, seed: UInt64 = 42) -> MethodActivations {
+        let a: SyntheticActivations
+        switch kind {
+        case .correlated: a = SyntheticActivations.correlatedOutliers(tokens: 2 * tokens, features: features, seed: seed)
+        case .outliers: a = SyntheticActivations.outliers(tokens: 2 * tokens, features: features, seed: seed)
+        case .gaussian: a = SyntheticActivations.gaussian(tokens: 2 * tokens, features: features, seed: seed)
+        }
         let cut = tokens * features
         return MethodActivations(calibration: Array(a.values[..<cut]), heldOut: Array(a.values[cut...]),
                                  calibrationTokens: tokens, heldOutTokens: tokens, features: features,

@@ -61,10 +61,10 @@ enum Chrome {
         } else if let message = state.message, !message.isEmpty {
             left = " " + message
             style = theme.statusBar.with(bold: true)
-        } else if state.loading != nil || state.computing || state.comparing || state.matmulComputing {
+        } else if state.loading != nil || state.computing || state.comparing || state.matmulComputing || state.methodsComputing {
             let frame = spinnerFrames[state.spinner % spinnerFrames.count]
             let what = state.loading != nil ? "decoding" : (state.computing ? "quantizing"
-                : (state.comparing ? "comparing granularities" : "running every matmul kernel"))
+                : (state.comparing ? "comparing granularities" : (state.matmulComputing ? "running every matmul kernel" : "running the weight methods")))
             left = " \(frame) \(what)"
             if let p = state.progress {
                 let cells = 12, filled = Int(saturating: (p * Double(cells)).rounded(), within: 0...cells)

@@ -12,9 +12,10 @@ struct MethodsCommand: ParsableCommand {
         abstract: "Quantize one layer with RTN, GPTQ, AWQ and SmoothQuant; compare weight and output error on held-out activations.",
         discussion: """
         W is the tensor, [out, in] as a PyTorch Linear stores it; Y = X·Wᵀ. The methods fit on calibration
-        activations and are judged on held-out ones: generated (outliers, the default: gaussian with a few
-        columns scaled ×20–50; or gaussian) as 2·N seeded rows, the first N calibrating, the last N held out;
-        or FILE:TENSOR, a [tokens, in] tensor whose first half of rows calibrates and second half is held out.
+        activations and are judged on held-out ones: generated as 2·N seeded rows, the first N calibrating, the
+        last N held out (correlated, the default: shared latent directions plus a few columns scaled ×20–50, as
+        real hidden states are; outliers: independent columns with those outliers; gaussian), or FILE:TENSOR,
+        a [tokens, in] tensor whose first half of rows calibrates and second half is held out.
         Methods: \(WeightMethod.spellings.joined(separator: ", ")) (default: all).
         """
     )

@@ -6,7 +6,7 @@ import QuantEngine
 /// weight method (`methods`, `quantize --method`; docs/contract.md §7):
 /// where the calibration and held-out activations come from.
 struct MethodActivationOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("outliers (default), gaussian, or FILE:TENSOR ([tokens, in]; its first half of rows calibrates, the second half is held out).",
+    @Option(name: .long, help: ArgumentHelp("correlated (default: shared structure plus outlier channels), outliers (independent columns), gaussian, or FILE:TENSOR ([tokens, in]; its first half of rows calibrates, the second half is held out).",
                                             valueName: "activations"))
     var activations: String?
 
@@ -26,19 +26,20 @@ struct MethodActivationOptions: ParsableArguments {
     }
 
     /// The spelling of the source, for the report.
-    var sourceName: String { activations ?? "outliers" }
+    var sourceName: String { activations ?? "correlated" }
 
     /// The calibration and held-out rows for a weight with `k` inputs.
     /// - Throws: `UsageError` for a bad spelling or a tensor whose last axis
     ///   is not `k`; `TensorFileError` when the file cannot be read.
     func make(k: Int) throws -> MethodActivations {
-        let source = try ActivationSource(parsing: sourceName)
         let n = tokens ?? MethodActivations.defaultTokens
-        switch source {
-        case .gaussian, .outliers:
+        if let kind = MethodActivations.Kind(rawValue: sourceName.lowercased()) {
             try MatmulCommand.checkSize(tokens: 2 * n, n: 1, k: k)
-            if case .gaussian = source { return MethodActivations.synthetic(outliers: false, tokens: n, features: k, seed: seed) }
-            return MethodActivations.synthetic(outliers: true, tokens: n, features: k, seed: seed)
+            return MethodActivations.synthetic(kind, tokens: n, features: k, seed: seed)
+        }
+        switch try ActivationSource(parsing: sourceName) {
+        case .gaussian, .outliers:
+            throw UsageError("unreachable: \(sourceName) is a generated kind")
         case .tensor(let file, let name):
             let checkpoint = try Checkpoint.openInput(file)
             let info = try checkpoint.info(named: name)
