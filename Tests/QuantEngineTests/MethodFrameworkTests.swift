@@ -50,12 +50,13 @@ struct MethodFrameworkTests {
         #expect(evaluation.output.isFinite && evaluation.output.sqnrDecibels.isFinite)
     }
 
-    @Test("AWQ and SmoothQuant say they are not built yet rather than run")
-    func notBuilt() throws {
+    @Test("AWQ and SmoothQuant run through Methods.run with their traces")
+    func awqAndSmoothQuantRun() throws {
         let w = Tensor(shape: [1, 2], values: [1, 2])
         let p = try LayerProblem.synthetic(weight: w, scheme: .integer(IntegerScheme(bits: 4, mode: .symmetric)), granularity: .tensor,
                                            tokens: 4, testTokens: 2)
         #expect(p.activationSource == "synthetic correlated outliers seed 7")
-        #expect(throws: MethodError.self) { try Methods.run(.smoothQuant(alpha: 0.5), on: p) }
+        #expect(try Methods.run(.smoothQuant(alpha: 0.5), on: p).smoothQuantTrace != nil)
+        #expect(try Methods.run(.awq(AWQOptions()), on: p).awqTrace != nil)
     }
 }

@@ -1,4 +1,4 @@
-/// AWQ's clip search (the reference's `auto_clip`, docs/contract.md §16, AWQ).
+/// AWQ's clip search (the reference's `auto_clip`, docs/contract.md §16.4).
 ///
 /// After scaling, each group's weights (a run of G inputs of one output row,
 /// or the whole row for `channel`) may round better if their range is cut:
@@ -38,13 +38,13 @@ extension AWQ {
             let r = clipRatio(i)
             let clamped = clamp(scaled, rows: n, columns: k, group: g, maxima: groupMax, ratio: r)
             let q = try Quantizer.quantize(Tensor(shape: [n, k], values: clamped), scheme: .integer(scheme), granularity: granularity)
-            var d = scaled
-            for e in d.indices { d[e] -= q.dequantized[e] }
+            let d = difference(scaled, q.dequantized)
             let errors = groupOutputErrors(xs, tokens: sample.count, d, rows: n, columns: k, group: g)
             for e in errors.indices where errors[e] < bestError[e] {
                 bestError[e] = errors[e]
                 bestRatio[e] = r
             }
+            token?.advance(1)
         }
         let clamped = clamp(scaled, rows: n, columns: k, group: g, maxima: groupMax, ratios: bestRatio)
         let q = try Quantizer.quantize(Tensor(shape: [n, k], values: clamped), scheme: .integer(scheme), granularity: granularity)
@@ -75,15 +75,18 @@ extension AWQ {
     /// max|w| of each group, group order (row, then run along the row).
     static func groupMaxima(_ w: [Float], rows n: Int, columns k: Int, group g: Int) -> [Float] {
         let perRow = (k + g - 1) / g
-        var out = [Float](repeating: 0, count: n * perRow)
-        for o in 0..<n {
-            for b in 0..<perRow {
-                var a: Float = 0
-                for j in (b * g)..<min(k, (b + 1) * g) { a = max(a, abs(w[o * k + j])) }
-                out[o * perRow + b] = a
+        return [Float](unsafeUninitializedCapacity: n * perRow) { out, count in
+            w.withUnsafeBufferPointer { wb in
+                for o in 0..<n {
+                    for b in 0..<perRow {
+                        var a: Float = 0
+                        for j in (b * g)..<min(k, (b + 1) * g) { a = max(a, abs(wb[o * k + j])) }
+                        out[o * perRow + b] = a
+                    }
+                }
             }
+            count = n * perRow
         }
-        return out
     }
 
     /// W with each group clamped to ±max·ratio (one ratio for all groups).
@@ -94,32 +97,51 @@ extension AWQ {
     /// W with group i clamped to ±maxima[i]·ratios[i].
     static func clamp(_ w: [Float], rows n: Int, columns k: Int, group g: Int, maxima: [Float], ratios: [Float]) -> [Float] {
         let perRow = (k + g - 1) / g
-        var out = w
-        for o in 0..<n {
-            for b in 0..<perRow {
-                let limit = maxima[o * perRow + b] * ratios[o * perRow + b]
-                for j in (b * g)..<min(k, (b + 1) * g) { out[o * k + j] = min(max(w[o * k + j], -limit), limit) }
+        return [Float](unsafeUninitializedCapacity: w.count) { out, count in
+            w.withUnsafeBufferPointer { wb in
+                for o in 0..<n {
+                    for b in 0..<perRow {
+                        let limit = maxima[o * perRow + b] * ratios[o * perRow + b]
+                        for j in (b * g)..<min(k, (b + 1) * g) { out[o * k + j] = min(max(wb[o * k + j], -limit), limit) }
+                    }
+                }
             }
+            count = w.count
         }
-        return out
     }
 
     /// Per group (row o, run b): mean over tokens of (Σ_{j∈run} X_tj·D_oj)²,
-    /// one `Float32Matmul` per run of columns.
+    /// one `Float32Matmul` per run of columns (on both cores).
     static func groupOutputErrors(_ x: [Float], tokens t: Int, _ d: [Float], rows n: Int, columns k: Int, group g: Int) -> [Double] {
         let perRow = (k + g - 1) / g
         var out = [Double](repeating: 0, count: n * perRow)
         guard t > 0 else { return out }
+        var xg = [Float](repeating: 0, count: t * g), dg = [Float](repeating: 0, count: n * g)
+        var y = [Float](repeating: 0, count: t * n)
         for b in 0..<perRow {
             let lo = b * g, width = min(k, lo + g) - lo
-            var xg = [Float](repeating: 0, count: t * width), dg = [Float](repeating: 0, count: n * width)
-            for r in 0..<t { for j in 0..<width { xg[r * width + j] = x[r * k + lo + j] } }
-            for o in 0..<n { for j in 0..<width { dg[o * width + j] = d[o * k + lo + j] } }
-            let y = Float32Matmul.multiply(xg, dg, m: t, n: n, k: width)
-            for o in 0..<n {
-                var sum = 0.0
-                for r in 0..<t { sum += Double(y[r * n + o]) * Double(y[r * n + o]) }
-                out[o * perRow + b] = sum / Double(t)
+            x.withUnsafeBufferPointer { xb in
+                d.withUnsafeBufferPointer { db in
+                    xg.withUnsafeMutableBufferPointer { xo in
+                        dg.withUnsafeMutableBufferPointer { dout in
+                            for r in 0..<t { for j in 0..<width { xo[r * width + j] = xb[r * k + lo + j] } }
+                            for o in 0..<n { for j in 0..<width { dout[o * width + j] = db[o * k + lo + j] } }
+                        }
+                    }
+                }
+            }
+            xg.withUnsafeBufferPointer { xb in
+                dg.withUnsafeBufferPointer { db in
+                    y.withUnsafeMutableBufferPointer { Float32Matmul.multiply(xb, db, m: t, n: n, k: width, into: $0) }
+                }
+            }
+            y.withUnsafeBufferPointer { yb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    for r in 0..<t {
+                        for o in 0..<n { ob[o * perRow + b] += Double(yb[r * n + o]) * Double(yb[r * n + o]) }
+                    }
+                    for o in 0..<n { ob[o * perRow + b] /= Double(t) }
+                }
             }
         }
         return out

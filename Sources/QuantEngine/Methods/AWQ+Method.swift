@@ -1,4 +1,4 @@
-/// AWQ as a `WeightMethod` (docs/contract.md §16, AWQ): the search on the
+/// AWQ as a `WeightMethod` (docs/contract.md §16.4): the search on the
 /// problem's calibration activations; Ŵ = Q(W·diag(s))·diag(1/s), the codes
 /// those of Q(W·diag(s)) with s as their column scales.
 extension AWQ {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Activation-aware weight quantization (Lin et al. 2023; docs/contract.md §16, AWQ).
+/// Activation-aware weight quantization (Lin et al. 2023; docs/contract.md §16.4).
 ///
 /// Input channels that see large activations matter more to the output,
 /// so AWQ scales them up before rounding (their weights get relatively
@@ -41,29 +41,45 @@ public enum AWQ {
         try validate(granularity)
         let a = activationMagnitude(x, tokens: m, columns: k)
         var alphas: [Double] = [], losses: [Double] = []
-        var best: (index: Int, weight: [Float], codes: QuantizedTensor, scales: [Float])?
+        var bestIndex = 0
+        // Only the losses are kept per grid point; the chosen one is redone
+        // at the end (same arithmetic, same bits), which saves two copies of W.
+        var previous: QuantizedTensor?
+        // Progress counts grid points and clip steps (the quantizer is not
+        // handed the token: it would restart the count on every call).
+        token?.expect(options.gridSize + (options.clipSearch ? clipSteps : 0))
         for i in 0..<options.gridSize {
             if token?.isCancelled == true { throw .cancelled }
             let alpha = Double(i) / Double(options.gridSize)
             let s = scales(a, alpha: alpha)
-            let (hat, q) = try scaledRoundTrip(w, rows: n, columns: k, scales: s, scheme: scheme, granularity: granularity)
-            let loss = outputMeanSquaredError(x, tokens: m, w, hat, rows: n, columns: k)
+            var scaled = w
+            scale(&scaled, columns: k, by: s)
+            let q = try Quantizer.quantize(Tensor(shape: [n, k], values: scaled), scheme: .integer(scheme),
+                                           granularity: granularity, recycling: previous.take())
+            let loss = outputMeanSquaredError(x, tokens: m, difference(w, q.dequantized, columns: k, scales: s), rows: n, columns: k)
+            previous = q
             alphas.append(alpha)
             losses.append(loss)
-            if best == nil || loss < losses[best!.index] { best = (i, hat, q, s) }
+            if loss < losses[bestIndex] { bestIndex = i }
+            token?.advance(1)
         }
-        guard let chosen = best else { preconditionFailure("AWQ: an empty grid") }
+        previous = nil
+        let s = scales(a, alpha: alphas[bestIndex])
         var trace = AWQTrace(activationMagnitude: a, gridAlphas: alphas, gridLosses: losses,
-                             chosenIndex: chosen.index, scales: chosen.scales, clipRatios: nil, clippedLoss: nil)
-        guard options.clipSearch else { return (chosen.weight, chosen.codes, trace) }
-        let clipped = try clipSearch(w, rows: n, columns: k, activations: x, tokens: m, scales: chosen.scales,
+                             chosenIndex: bestIndex, scales: s, clipRatios: nil, clippedLoss: nil)
+        guard options.clipSearch else {
+            let (hat, q) = try scaledRoundTrip(w, rows: n, columns: k, scales: s, scheme: scheme, granularity: granularity)
+            return (hat, q, trace)
+        }
+        let clipped = try clipSearch(w, rows: n, columns: k, activations: x, tokens: m, scales: s,
                                      scheme: scheme, granularity: granularity, token: token)
         trace.clipRatios = clipped.ratios
-        trace.clippedLoss = outputMeanSquaredError(x, tokens: m, w, clipped.weight, rows: n, columns: k)
+        trace.clippedLoss = outputMeanSquaredError(x, tokens: m, difference(w, clipped.weight), rows: n, columns: k)
         return (clipped.weight, clipped.codes, trace)
     }
 
-    /// AWQ scales one output row (`channel`) or a run of G inputs of one row (`group:G`).
+    /// AWQ takes the granularities whose groups stay within a row of W·diag(s)
+    /// (`channel`, `group:G`) and `tensor`; not `block` or another channel axis.
     static func validate(_ granularity: Granularity) throws(QuantizationError) {
         switch granularity {
         case .tensor, .channel(axis: 0), .group: return
@@ -131,22 +147,62 @@ public enum AWQ {
         }
     }
 
-    /// ||X·Wᵀ − X·Ŵᵀ||² / (M·N), computed as X·(W − Ŵ)ᵀ on `Float32Matmul`
-    /// (one product, and no cancellation between two large outputs).
-    static func outputMeanSquaredError(_ x: [Float], tokens m: Int, _ w: [Float], _ hat: [Float], rows n: Int, columns k: Int) -> Double {
+    /// ||X·Dᵀ||² / (M·N) for D = W − Ŵ (N×K): the output MSE ||X·Wᵀ − X·Ŵᵀ||² / (M·N)
+    /// as one product on `Float32Matmul`, with no cancellation between two
+    /// large outputs; `tokenChunk` tokens at a time, so 65536 calibration
+    /// tokens of a 4096-output layer need 16 MB of output, not 1 GB.
+    static func outputMeanSquaredError(_ x: [Float], tokens m: Int, _ d: [Float], rows n: Int, columns k: Int) -> Double {
         guard m > 0, n > 0 else { return 0 }
-        var d = w
-        for i in d.indices { d[i] -= hat[i] }
-        let y = Float32Matmul.multiply(x, d, m: m, n: n, k: k)
-        return sumOfSquares(y) / Double(m * n)
+        var sum = 0.0
+        var y = [Float](repeating: 0, count: min(m, tokenChunk) * n)
+        x.withUnsafeBufferPointer { xb in
+            d.withUnsafeBufferPointer { db in
+                y.withUnsafeMutableBufferPointer { yb in
+                    var t = 0
+                    while t < m {
+                        let rows = min(tokenChunk, m - t)
+                        let part = UnsafeMutableBufferPointer(rebasing: yb[0..<(rows * n)])
+                        Float32Matmul.multiply(UnsafeBufferPointer(rebasing: xb[(t * k)..<((t + rows) * k)]), db,
+                                               m: rows, n: n, k: k, into: part)
+                        for e in part { sum += Double(e) * Double(e) }
+                        t += rows
+                    }
+                }
+            }
+        }
+        return sum / Double(m * n)
     }
 
-    /// Σ v² in Float64.
-    static func sumOfSquares(_ v: [Float]) -> Double {
-        v.withUnsafeBufferPointer { b in
-            var s = 0.0
-            for e in b { s += Double(e) * Double(e) }
-            return s
+    /// Tokens per product in `outputMeanSquaredError`.
+    static let tokenChunk = 1024
+
+    /// W − Ŵ.
+    static func difference(_ w: [Float], _ hat: [Float]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: w.count) { out, count in
+            w.withUnsafeBufferPointer { a in
+                hat.withUnsafeBufferPointer { b in
+                    for i in 0..<a.count { out[i] = a[i] - b[i] }
+                }
+            }
+            count = w.count
+        }
+    }
+
+    /// W − Q·diag(1/s): the same Float32 steps as `unscale` then `difference`.
+    static func difference(_ w: [Float], _ q: [Float], columns k: Int, scales s: [Float]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: w.count) { out, count in
+            w.withUnsafeBufferPointer { a in
+                q.withUnsafeBufferPointer { b in
+                    s.withUnsafeBufferPointer { sb in
+                        var r = 0
+                        while r < a.count {
+                            for j in 0..<k { out[r + j] = a[r + j] - b[r + j] / sb[j] }
+                            r += k
+                        }
+                    }
+                }
+            }
+            count = w.count
         }
     }
 }

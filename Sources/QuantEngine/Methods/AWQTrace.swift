@@ -1,5 +1,5 @@
 /// What AWQ's search saw and chose, for the explorer to show
-/// (docs/contract.md §16, AWQ).
+/// (docs/contract.md §16.4).
 public struct AWQTrace: Sendable, Equatable {
     /// a_j = mean over tokens of |X_tj|, per input channel.
     public var activationMagnitude: [Float]
@@ -22,4 +22,8 @@ public struct AWQTrace: Sendable, Equatable {
     public var loss: Double { gridLosses[chosenIndex] }
     /// The loss at α = 0, where every s_j is 1: plain RTN.
     public var roundToNearestLoss: Double { gridLosses[0] }
+
+    /// What to compare AWQ with: weight-only RTN at the same scheme and
+    /// granularity (α = 0 of the grid; docs/contract.md §16.4).
+    public static let baseline = "RTN at the same scheme and granularity (weight-only)"
 }

@@ -1,4 +1,4 @@
-/// SmoothQuant as a `WeightMethod` (docs/contract.md §16, SmoothQuant): the
+/// SmoothQuant as a `WeightMethod` (docs/contract.md §16.5): the
 /// outcome's weight is the smoothed Q(W·diag(s)), its activation scales s,
 /// and its activations quantized int8 per token, so `LayerEvaluation`
 /// measures the W8A8 product Q_tok(X·diag(1/s))·Q(W·diag(s))ᵀ. Compare it

@@ -1,6 +1,6 @@
 import Foundation
 
-/// SmoothQuant (Xiao et al. 2022; docs/contract.md §16, SmoothQuant): W8A8
+/// SmoothQuant (Xiao et al. 2022; docs/contract.md §16.5): W8A8
 /// with the activation outliers migrated into the weights.
 ///
 /// Per-token int8 activations lose a token's small features when one
@@ -64,10 +64,16 @@ public enum SmoothQuant {
         var xs = x
         if let s { AWQ.unscale(&xs, columns: k, by: s) }
         let q = Int8Activations(quantizing: xs, rows: m, columns: k, mode: .symmetric)
-        var xhat = [Float](repeating: 0, count: m * k)
-        for t in 0..<m {
-            let st = q.scales[t]
-            for j in 0..<k { xhat[t * k + j] = st * Float(q.code(row: t, column: j)) }
+        let stride = q.rowStride
+        let xhat = [Float](unsafeUninitializedCapacity: m * k) { out, count in
+            q.codes.withUnsafeBufferPointer { c in
+                q.scales.withUnsafeBufferPointer { sc in
+                    for t in 0..<m {
+                        for j in 0..<k { out[t * k + j] = sc[t] * Float(c[t * stride + j]) }
+                    }
+                }
+            }
+            count = m * k
         }
         return Float32Matmul.multiply(xhat, ws, m: m, n: n, k: k)
     }

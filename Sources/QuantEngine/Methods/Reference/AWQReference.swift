@@ -2,7 +2,7 @@ import Foundation
 
 /// The plain twin of `AWQ`: the same search written as loops over Float64
 /// sums, with `ReferenceRoundToNearest` for Q, for the tests to hold the
-/// fast path against (docs/contract.md §16, AWQ).
+/// fast path against (docs/contract.md §16.4).
 enum AWQReference {
     static func quantize(weight w: [Float], rows n: Int, columns k: Int, activations x: [Float], tokens m: Int,
                          scheme: IntegerScheme, group: Int, options: AWQOptions = AWQOptions()) -> (weight: [Float], trace: AWQTrace) {

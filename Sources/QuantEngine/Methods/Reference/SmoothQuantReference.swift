@@ -2,7 +2,7 @@ import Foundation
 
 /// The plain twin of `SmoothQuant`: loops, Float64 sums,
 /// `ReferenceRoundToNearest` for the weights and
-/// `ReferenceActivationQuantizer.int8` for each token (docs/contract.md §16, SmoothQuant).
+/// `ReferenceActivationQuantizer.int8` for each token (docs/contract.md §16.5).
 enum SmoothQuantReference {
     /// s_j = max(max_t|x_tj|^α / max(max_o|w_oj|, 1e-5)^(1−α), 1e-5).
     static func scales(weight w: [Float], rows n: Int, columns k: Int, activations x: [Float], tokens m: Int, alpha: Double) -> [Float] {
