@@ -21,11 +21,16 @@ Used two ways:
   * run as a script: the side-by-side benchmark (float32, the same random
     4096×4096 weight and 2048 tokens as `quantscope bench --only gptq`):
         /work/venv/bin/python tools/gptq_numpy.py [--n 4096] [--tokens 2048]
+            [--quantscope .build/release/quantscope]
+    With --quantscope it also runs `quantscope bench --gptq --json` and prints
+    the two side by side.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import time
 
 import numpy as np
@@ -147,6 +152,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=4096)
     ap.add_argument("--tokens", type=int, default=2048)
     ap.add_argument("--bits", type=int, default=4)
+    ap.add_argument("--quantscope", help="a release quantscope binary to time alongside (4096x4096, 2048 tokens only)")
     args = ap.parse_args()
     rng = np.random.default_rng(20261206)
     w = rng.standard_normal((args.n, args.n), dtype=np.float32)
@@ -161,6 +167,13 @@ def main() -> None:
           f"gptq int{args.bits} group:128 on {args.n}x{args.n} with {args.tokens} tokens: {t_gptq * 1000:.0f} ms "
           f"({t_gptq / t_mm:.1f}x the matmul)")
     del y
+    if args.quantscope:
+        out = subprocess.run([args.quantscope, "bench", "--gptq", "--json"], check=True, capture_output=True, text=True).stdout
+        g = json.loads(out)["gptq"]
+        print(f"quantscope: float32 matmul {g['matmul_ms']:.0f} ms; gptq {g['ms']:.0f} ms "
+              f"(Hessian {g['hessian_ms']:.0f} ms, factor {g['factor_ms']:.0f} ms; {g['ratio_to_matmul']:.1f}x the matmul)")
+        print(f"side by side: numpy {t_gptq * 1000:.0f} ms, quantscope {g['ms']:.0f} ms "
+              f"({t_gptq * 1000 / g['ms']:.1f}x faster)")
 
 
 if __name__ == "__main__":

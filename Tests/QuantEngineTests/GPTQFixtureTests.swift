@@ -76,3 +76,30 @@ struct GPTQFixtureTests {
         }
     }
 }
+
+extension GPTQFixtureTests {
+    /// Without damping, Σ (w − x̂)²/(2·U_jj²) over all steps is ½·Σ_r δ_rᵀHδ_r
+    /// = ‖X·(W − Ŵ)ᵀ‖²/tokens: the trace's proxy is the calibration output error.
+    @Test("the trace's running proxy ends at numpy's output error / tokens (no damping)", arguments: ["hand int3", "hand int2"])
+    func proxyIsOutputError(_ name: String) throws {
+        let c = try GPTQFixtureCase.named(name)
+        let trace = try #require(try Methods.run(.gptq(c.options), on: c.problem).gptqTrace)
+        let expected = try #require(c.raw.double("output_error_gptq")) / Double(c.problem.tokens)
+        #expect(abs((trace.runningProxyError.last ?? 0) - expected) <= 1e-6 * expected)
+    }
+
+    @Test("the same identity on a 24×96 problem with 300 tokens and three batches")
+    func proxyIdentityLarger() throws {
+        let n = 96
+        let x = SyntheticActivations.correlatedOutliers(tokens: 300, features: n, seed: 9)
+        let acts = Tensor(shape: [300, n], values: x.values)
+        let p = try LayerProblem(weight: EngineBenchmark.gaussian(rows: 24, columns: n, seed: 8), calibration: acts, test: acts,
+                                 scheme: .integer(IntegerScheme(bits: 3, mode: .asymmetric)), granularity: .group(size: 32),
+                                 activationSource: "correlated outliers seed 9")
+        let outcome = try Methods.run(.gptq(GPTQOptions(damp: 0, blockSize: 32, actOrder: true)), on: p)
+        let evaluation = LayerEvaluation(problem: p, outcome: outcome)
+        let proxy = try #require(outcome.gptqTrace?.runningProxyError.last)
+        let output = evaluation.output.errorEnergy / 300
+        #expect(abs(proxy - output) <= 2e-3 * output, "proxy \(proxy), output error \(output)")
+    }
+}

@@ -68,3 +68,16 @@ extension GPTQHostileTests {
         }
     }
 }
+
+extension GPTQHostileTests {
+    @Test("the bench entry runs on a small layer and reports its phases and the matmul ratio")
+    func benchEntry() throws {
+        let r = try EngineBenchmark.gptq(rows: 64, columns: 96, tokens: 48)
+        #expect(r.milliseconds > 0 && r.matmulMilliseconds > 0 && r.hessianMilliseconds >= 0 && r.factorMilliseconds >= 0)
+        #expect(r.ratioToMatmul == r.milliseconds / r.matmulMilliseconds)
+        let text = r.json.serialized()
+        for key in ["\"ms\"", "\"hessian_ms\"", "\"factor_ms\"", "\"matmul_ms\"", "\"ratio_to_matmul\"", "\"tokens\""] {
+            #expect(text.contains(key), "\(key) missing from \(text)")
+        }
+    }
+}

@@ -102,3 +102,35 @@ struct GPTQReferenceTests {
         #expect(a.weight == b.weight && a.codes == b.codes && a.trace == b.trace)
     }
 }
+
+extension GPTQReferenceTests {
+    /// X = I makes H diagonal, so U is diagonal and no error reaches another
+    /// column: GPTQ must then code every value exactly as `Quantizer` does (§1),
+    /// for every integer mode and granularity.
+    @Test("with X = I there is no feedback and GPTQ's codes and Ŵ equal RTN's bit for bit",
+          arguments: IntegerScheme.Mode.allCases)
+    func identityActivationsGiveRTN(_ mode: IntegerScheme.Mode) throws {
+        let n = 48
+        var identity = [Float](repeating: 0, count: n * n)
+        for i in 0..<n { identity[i * n + i] = 1 }
+        let x = Tensor(shape: [n, n], values: identity)
+        var w = EngineBenchmark.gaussian(rows: 6, columns: n, seed: 21)
+        // Rows 0 and 1 all positive, row 2 all negative: the range's stretch to 0 matters.
+        for c in 0..<n {
+            w.values[c] = abs(w.values[c]) + 0.25
+            w.values[n + c] = abs(w.values[n + c]) + 1
+            w.values[2 * n + c] = -abs(w.values[2 * n + c]) - 0.5
+        }
+        for granularity in [Granularity.tensor, .channel(axis: 0), .group(size: 16), .group(size: 20)] {
+            for bits in [2, 4, 8] {
+                let p = try LayerProblem(weight: w, calibration: x, test: x, scheme: .integer(IntegerScheme(bits: bits, mode: mode)),
+                                         granularity: granularity, activationSource: "identity")
+                let gptq = try Methods.run(.gptq(GPTQOptions(blockSize: 16, actOrder: true)), on: p)
+                let rtn = try Methods.run(.rtn, on: p)
+                #expect(gptq.codes.codes == rtn.codes.codes, "int\(bits) \(mode) \(granularity)")
+                #expect(gptq.weight == rtn.weight, "int\(bits) \(mode) \(granularity)")
+                #expect(gptq.codes.scales == rtn.codes.scales && gptq.codes.zeroPoints == rtn.codes.zeroPoints, "int\(bits) \(mode) \(granularity)")
+            }
+        }
+    }
+}

@@ -44,14 +44,16 @@ enum GPTQ {
                           blockSize: options.blockSize, quantizer: quantizer, fixed: fixed)
         try sweep.run(&w, u: h, token: token)
         guard w.allSatisfy(\.isFinite), sweep.scales.allSatisfy(\.isFinite), sweep.finite else { throw .overflow("GPTQ's error feedback") }
-        // Back to the original column order.
+        // Back to the original column order (row by row, so reads and writes stay in cache).
         var weight = w, codes = sweep.codes
         var groupIndex = [Int32](repeating: 0, count: n)
-        for (position, column) in order.enumerated() {
-            groupIndex[column] = Int32(position / problem.groupSize)
+        for (position, column) in order.enumerated() { groupIndex[column] = Int32(position / problem.groupSize) }
+        if options.actOrder {
             for r in 0..<rows {
-                weight[r * n + column] = w[r * n + position]
-                codes[r * n + column] = sweep.codes[r * n + position]
+                for (position, column) in order.enumerated() {
+                    weight[r * n + column] = w[r * n + position]
+                    codes[r * n + column] = sweep.codes[r * n + position]
+                }
             }
         }
         let methodCodes = MethodCodes(scheme: problem.scheme, granularity: problem.granularity, shape: problem.weight.shape,

@@ -61,6 +61,9 @@ struct GPTQSweep {
         var current = fixed ?? [AffineCodec.Parameters](repeating: .init(scale: 1, zeroPoint: 0), count: rows)
         var errors = [Float](repeating: 0, count: rows * blockSize)
         var tail = [Float](repeating: 0, count: n * blockSize)
+        // The lazy update's product, allocated once for the whole sweep.
+        let product = UnsafeMutablePointer<Float>.allocate(capacity: max(1, rows * (n - 1)))
+        defer { product.deallocate() }
         let (rows, n, g, grouped, quantizer) = (self.rows, self.n, groupSize, grouped, quantizer)
         var i1 = 0
         while i1 < n {
@@ -128,7 +131,8 @@ struct GPTQSweep {
                     tail.withUnsafeBufferPointer { tb in
                         w.withUnsafeMutableBufferPointer { wb in
                             MethodGEMM.subtractProduct(eb.baseAddress!, lda: width, tb.baseAddress!, ldb: width,
-                                                       m: rows, n: rest, k: width, from: wb.baseAddress! + i2, ldc: n)
+                                                       m: rows, n: rest, k: width, from: wb.baseAddress! + i2, ldc: n,
+                                                       scratch: product)
                         }
                     }
                 }

@@ -5,12 +5,19 @@ enum MethodGEMM {
     /// C[m×n] −= A[m×k]·B[n×k]ᵀ; rows of A, B and C are `lda`, `ldb`, `ldc` floats apart.
     /// Summation as `FloatPanelGEMM` (Float32, FMA, fixed order): deterministic
     /// whatever the number of cores.
+    /// `scratch`, when given, holds at least m·n floats and is used for the
+    /// product (callers that run many updates allocate it once: a fresh 64 MB
+    /// buffer per call costs its page faults every time).
     static func subtractProduct(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-                                m: Int, n: Int, k: Int, from c: UnsafeMutablePointer<Float>, ldc: Int) {
+                                m: Int, n: Int, k: Int, from c: UnsafeMutablePointer<Float>, ldc: Int,
+                                scratch: UnsafeMutablePointer<Float>? = nil) {
         guard m > 0, n > 0, k > 0 else { return }
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
-        let product = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
-        defer { packed.deallocate(); product.deallocate() }
+        let product = scratch ?? UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+        defer {
+            packed.deallocate()
+            if scratch == nil { product.deallocate() }
+        }
         for r in 0..<m { (packed + r * k).update(from: a + r * lda, count: k) }
         FloatPanelGEMM.run(packed, m: m, k: k, panels: StridedRowPanels(base: b, rows: n, columns: k, stride: ldb),
                            rowScale: nil, columnScale: nil, into: product)
