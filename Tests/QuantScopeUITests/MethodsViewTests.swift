@@ -2,7 +2,7 @@ import QuantEngine
 import Testing
 @testable import QuantScopeUI
 
-/// The Methods view (docs/contract.md §17): every method's output error as
+/// The Methods view (docs/contract.md §16.6): every method's output error as
 /// bars, GPTQ's columns step by step, AWQ's scales, SmoothQuant's ranges.
 @Suite struct MethodsViewTests {
     /// A state on the Methods view at int4 group:32 with the methods run

@@ -1,6 +1,6 @@
 import QuantEngine
 
-/// The Methods view's state (docs/contract.md §17): asking for the methods
+/// The Methods view's state (docs/contract.md §16.6): asking for the methods
 /// when the view shows a 2-D weight under settings they have not run for,
 /// taking their results, and its keys (M: the method shown; ← →: GPTQ's column).
 extension AppState {

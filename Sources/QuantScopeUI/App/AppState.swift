@@ -40,7 +40,7 @@ public struct AppState: Sendable {
     public var matmulComputing = false
     public var matmulGeneration = 0
     /// The Methods view (9): results so far, the method shown (`M`), the
-    /// GPTQ step shown (← →), and its own request counter (docs/contract.md §17).
+    /// GPTQ step shown (← →), and its own request counter (docs/contract.md §16.6).
     public var methods: MethodsAnalysis?
     /// The key of the request running (nil when none).
     public var methodsPendingKey: String?

@@ -1,6 +1,6 @@
 import QuantEngine
 
-/// The Methods view's numbers for the open weight (docs/contract.md §17):
+/// The Methods view's numbers for the open weight (docs/contract.md §16.6):
 /// each weight method's weight and held-out output error, its time and
 /// trace, filled in one method at a time.
 public struct MethodsAnalysis: Sendable {

@@ -1,7 +1,7 @@
 import QuantEngine
 
 /// View 9: round-to-nearest against the calibration-aware methods on the
-/// open layer (docs/contract.md §17).
+/// open layer (docs/contract.md §16.6).
 ///
 /// ```
 ///  int4 group:128 · W 384×384 · 128+128 tokens of outliers · M: method
