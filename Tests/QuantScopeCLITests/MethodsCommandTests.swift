@@ -100,6 +100,18 @@ import Testing
         #expect(mismatches == 0, "\(mismatches) of \(decoded.count) weights differ")
     }
 
+    /// `render --view methods` runs every method to the end and draws the view (docs/contract.md §16.6).
+    @Test func renderDrawsTheMethodsView() throws {
+        let r = try CLI.run(["render"] + Self.layer + ["--view", "methods", "--scheme", "int4", "--granularity", "group:128", "--size", "80x24", "--out", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for text in ["9 Methods", "int4 group:128 · W 384×384", "out dB", "▶ rtn", "gptq-actorder", "awq-clip", "smoothquant", "correlated"] {
+            #expect(r.stdout.contains(text), "\(text)")
+        }
+        #expect(!r.stdout.contains("not built") && !r.stdout.contains("nan"))
+        let bias = try CLI.run(["render", ScanCommandTests.safetensors, "--tensor", "encoder.layer.0.attention.self.query.bias", "--view", "methods", "--out", "-"])
+        #expect(bias.status == 0 && bias.stdout.contains("2-D weight"))
+    }
+
     @Test func layoutsRefuseWhatTheyCannotStore() throws {
         let scratch = try Scratch()
         for (layout, scheme, text) in [("gptq", "int3", "2, 4 or 8 bits"), ("awq", "int8", "4-bit codes"), ("zip", "int4", "unknown --layout")] {

@@ -7,7 +7,7 @@ import QuantEngine
 ///  int4 group:128 · W 384×384 · 128+128 tokens of outliers · M: method
 ///  method        output SQNR on held-out tokens      out dB  weight dB
 ///  rtn           ██████████████▌                       18.6       18.3
-///  gptq          ████████████████████▏                 24.1       17.9
+/// ▶ gptq          ████████████████████▏                 24.1       17.9
 ///  GPTQ step 12/384: column 12 · error 0.031 · update 0.84 · ← →
 ///  running error ▁▁▂▂▃▃▄▄▅▅▆▆▇▇██  (the proxy for the output error added)
 /// ```
@@ -50,7 +50,7 @@ enum MethodsView {
         let top = max(1, finite.max() ?? 1)
         let shownIndex = min(max(state.methodsShown, 0), max(0, m.entries.count - 1))
         for (i, e) in m.entries.enumerated() where y < rect.maxY {
-            let marker = i == shownIndex ? "▸ " : "  "
+            let marker = i == shownIndex ? "▶ " : "  "
             var x = buffer.put(Format.fit(marker + e.method.name, nameWidth), x: rect.x, y: y, style: i == shownIndex ? theme.accent : theme.text)
             if let failure = e.failure {
                 buffer.put(Format.fit(failure, rect.maxX - x), x: x, y: y, style: theme.bad)
