@@ -88,7 +88,7 @@ enum Chrome {
         } else {
             left = " Enter opens a tensor"
         }
-        let hints = state.valuePrompt != nil ? "" : state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-8 views  q quit "
+        let hints = state.valuePrompt != nil ? "" : state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-9 views  q quit "
         let hintWidth = min(CellBuffer.width(of: hints), max(0, rect.width - CellBuffer.width(of: left) - 2))
         buffer.put(Format.fit(left, rect.width - hintWidth), x: rect.x, y: rect.y, style: style)
         if hintWidth > 10 {
