@@ -104,7 +104,7 @@ import Testing
     @Test func renderDrawsTheMethodsView() throws {
         let r = try CLI.run(["render"] + Self.layer + ["--view", "methods", "--scheme", "int4", "--granularity", "group:128", "--size", "80x24", "--out", "-"])
         #expect(r.status == 0, "\(r.stderr)")
-        for text in ["9 Methods", "int4 group:128 · W 384×384", "out dB", "▶ rtn", "gptq-actorder", "awq-clip", "smoothquant", "correlated"] {
+        for text in ["9 Methods", "int4 group:128 · W 384×384", "out dB", "▶ gptq", "GPTQ step 1/384", "gptq-actorder", "awq-clip", "smoothquant", "correlated"] {
             #expect(r.stdout.contains(text), "\(text)")
         }
         #expect(!r.stdout.contains("not built") && !r.stdout.contains("nan"))

@@ -21,11 +21,11 @@ import Testing
         let wide = try Self.state()
         #expect(wide.methods?.complete == true)
         Golden.check(ScreenRenderer.render(wide, theme: .monochrome), "methods-120x40")
-        let gptq = try Self.state(keys: [.character("M"), .right, .right, .right])
+        let gptq = try Self.state(keys: [.right, .right, .right])
         Golden.check(ScreenRenderer.render(gptq, theme: .monochrome), "methods-120x40-gptq-step4")
-        Golden.check(ScreenRenderer.render(try Self.state(width: 80, height: 24, keys: [.character("M"), .character("M"), .character("M")]), theme: .monochrome),
+        Golden.check(ScreenRenderer.render(try Self.state(width: 80, height: 24, keys: [.character("M"), .character("M")]), theme: .monochrome),
                      "methods-80x24-awq")
-        Golden.check(ScreenRenderer.render(try Self.state(width: 80, height: 24, keys: Array(repeating: .character("M"), count: 5)), theme: .monochrome),
+        Golden.check(ScreenRenderer.render(try Self.state(width: 80, height: 24, keys: Array(repeating: .character("M"), count: 4)), theme: .monochrome),
                      "methods-80x24-smoothquant")
     }
 
@@ -47,9 +47,9 @@ import Testing
     }
 
     @Test func gptqStepsMoveWithTheArrowsAndStopAtTheEnds() throws {
-        let s = try Self.state(keys: [.character("M"), .left, .left])
+        let s = try Self.state(keys: [.left, .left])
         #expect(s.methodsStep == 0 && s.methodShown?.method.name == "gptq")
-        let end = try Self.state(keys: [.character("M"), .end, .right])
+        let end = try Self.state(keys: [.end, .right])
         #expect(end.methodsStep == 63)
         #expect(ScreenRenderer.render(end, theme: .monochrome).text.contains("GPTQ step 64/64"))
     }

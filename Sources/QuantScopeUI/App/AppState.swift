@@ -45,7 +45,7 @@ public struct AppState: Sendable {
     /// The key of the request running (nil when none).
     public var methodsPendingKey: String?
     public var methodsGeneration = 0
-    public var methodsShown = 0
+    public var methodsShown = 1
     public var methodsStep = 0
     /// The settings key whose methods failed (not asked for again).
     public var methodsFailedKey: String?
