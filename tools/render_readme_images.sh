@@ -35,3 +35,5 @@ render tour-int4-packing --view tour:4
 render tour-calibration --view tour:7.2
 # PTQ against QAT on the MLP trained here: loss curves and accuracies.
 render tour-ptq-vs-qat --view tour:8.2
+# RTN against GPTQ, AWQ and SmoothQuant on a real layer, GPTQ's columns detailed.
+render methods --tensor encoder.layer.0.attention.self.query.weight --view methods --scheme int3 --granularity group:128

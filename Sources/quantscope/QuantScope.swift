@@ -12,7 +12,7 @@ struct QuantScope: ParsableCommand {
         Exit status: 0 success, 1 a file problem, 2 a usage error.
         """,
         subcommands: [ExploreCommand.self, TourCommand.self, InspectCommand.self, StatsCommand.self, QuantizeCommand.self, ExportCommand.self, BlocksCommand.self, ScanCommand.self, SweepCommand.self, DiffCommand.self, RecipeCommand.self, RenderCommand.self,
-                      BitsCommand.self, MatmulCommand.self, QATCommand.self, BenchCommand.self, SchemesCommand.self],
+                      BitsCommand.self, MatmulCommand.self, MethodsCommand.self, QATCommand.self, BenchCommand.self, SchemesCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
 }

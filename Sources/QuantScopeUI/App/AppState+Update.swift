@@ -7,7 +7,7 @@ extension AppState {
     public mutating func handle(_ event: AppEvent) -> [AppCommand] {
         let commands = apply(event)
         refreshStoredBlock()
-        return commands + backgroundIfNeeded()
+        return commands + backgroundIfNeeded() + methodsIfNeeded()
     }
 
     private mutating func apply(_ event: AppEvent) -> [AppCommand] {
@@ -37,6 +37,8 @@ extension AppState {
             }
             matmul = nil
             matmulComputing = false
+            methods = nil
+            methodsStep = 0
             cursor = 0
             probe = nil
             tourLoaded()
@@ -59,6 +61,8 @@ extension AppState {
             return []
         case .qatProgress, .qatFinished:
             return handleQAT(event)
+        case .methodsReady, .methodsFailed:
+            return handleMethods(event)
         case .backgroundTick(let fraction):
             backgroundProgress = fraction
             spinner += 1
@@ -217,13 +221,14 @@ extension AppState {
             return []
         case .character(let c) where c.isNumber:
             if let n = c.wholeNumberValue, let v = ViewKind(rawValue: n) {
-                if compare != nil && ViewKind.tensorViews.contains(v) {
+                if compare != nil && (ViewKind.tensorViews.contains(v) || v == .methods) {
                     compare = nil
                     message = "compare closed (C pins the setting again)"
                 }
                 view = v
                 if v == .model || v == .sweep { enterModelViews() }
                 if v == .matmul, let t = tensor, t.shape.count != 2 { message = "the Matmul view needs a 2-D weight [out, in]; this tensor is \(Format.shape(t.shape))" }
+                if v == .methods, let t = tensor, t.shape.count != 2 || t.count == 0 { message = "the Methods view needs a 2-D weight [out, in]; this tensor is \(Format.shape(t.shape))" }
                 return compareIfNeeded() + matmulIfNeeded()
             }
             return []
@@ -241,6 +246,8 @@ extension AppState {
             return []
         case .escape where background != nil && (view == .model || view == .sweep) && focus == .view:
             return stopBackground()
+        case .character("M"):
+            return cycleMethodShown()
         case .character("t"):
             matmulChoice = matmulChoice.next
             matmul = nil
@@ -303,6 +310,7 @@ extension AppState {
             return []
         default:
             if view == .model && focus == .view { return handleModelKey(key) }
+            if view == .methods && focus == .view, let commands = handleMethodsKey(key) { return commands }
             return focus == .browser || tensor == nil ? handleBrowserKey(key) : handleCursorKey(key)
         }
     }

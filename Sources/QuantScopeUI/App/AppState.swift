@@ -39,6 +39,18 @@ public struct AppState: Sendable {
     public var matmul: MatmulAnalysis?
     public var matmulComputing = false
     public var matmulGeneration = 0
+    /// The Methods view (9): results so far, the method shown (`M`), the
+    /// GPTQ step shown (← →), and its own request counter (docs/contract.md §16.6).
+    public var methods: MethodsAnalysis?
+    /// The key of the request running (nil when none).
+    public var methodsPendingKey: String?
+    public var methodsGeneration = 0
+    public var methodsShown = 1
+    public var methodsStep = 0
+    /// The settings key whose methods failed (not asked for again).
+    public var methodsFailedKey: String?
+    /// Calibration tokens (and as many held out) the view's run uses.
+    public var methodsTokens = 128
     /// A message for the status bar (errors, hints); cleared by the next key.
     public var message: String?
     /// Fraction of the running work done (nil when idle), and a counter that
@@ -175,6 +187,9 @@ public enum AppEvent: Sendable {
     case tick(progress: Double?)
     case matmulReady(MatmulAnalysis, generation: Int)
     case matmulFailed(String, generation: Int)
+    /// The weight methods so far on the open weight, or why they cannot run.
+    case methodsReady(MethodsAnalysis, generation: Int)
+    case methodsFailed(String, key: String, generation: Int)
     /// Compare mode's second analysis (B), or why the engine refused it.
     case compared(Analysis, generation: Int)
     case compareFailed(String, generation: Int)
@@ -202,6 +217,8 @@ public enum AppCommand: Sendable {
     case compareAnalyze(AnalysisRequest, generation: Int)
     /// Run every matmul kernel on the open weight.
     case matmul(MatmulRequest, generation: Int)
+    /// Run the weight methods on the open weight (a newer request cancels it).
+    case methods(MethodsRequest, generation: Int)
     /// Hand a no-longer-shown result back to the worker to reuse its buffers.
     case recycle(QuantizedTensor)
     /// Start a whole-model job, cancelling the one running.

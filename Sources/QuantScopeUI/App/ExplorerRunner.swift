@@ -44,7 +44,7 @@ public final class ExplorerRunner {
             var changed = false
             var immediate: [(key: String, at: Double)] = []
             // A training run streams curve points: poll as for a background job.
-            let backgroundBusy = worker.backgroundProgress != nil || worker.trainingProgress != nil
+            let backgroundBusy = worker.backgroundProgress != nil || worker.trainingProgress != nil || worker.methodsRunning
             var next = backend.nextEvent(timeoutMilliseconds: worker.isBusy ? 4 : (backgroundBusy ? 40 : 120))
             var handled = 0
             while let input = next {

@@ -127,6 +127,10 @@ public struct HeadlessSession {
             return ComputeJobs.compareAnalyze(request, generation: g).map { [$0] } ?? []
         case .matmul(let request, let g):
             return [ComputeJobs.matmul(request, files: state.files, generation: g)]
+        case .methods(let request, let g):
+            var events: [AppEvent] = []
+            ComputeJobs.methods(request, generation: g) { events.append($0) }
+            return events
         case .details(let request, let analysis, let g):
             return ComputeJobs.details(request, of: analysis, generation: g).map { [$0] } ?? []
         case .background(let request, let g):

@@ -18,7 +18,7 @@ public enum KeyMap {
             Entry(keys: "?  F1", action: "this help: Esc, ? or F1 closes it; ↑ ↓ j k PgUp PgDn g G Home End scroll it"),
             Entry(keys: "Tab  Shift-Tab", action: "focus: tensor list ↔ view"),
             Entry(keys: "1 … 6", action: "Histogram, Mapping, Error, Packing, Float bits, Matmul"),
-            Entry(keys: "7 8", action: "Model: every weight; Sweep: every scheme"),
+            Entry(keys: "7 8 9", action: "Model: every weight; Sweep: every scheme; Methods: RTN, GPTQ, AWQ"),
             Entry(keys: "mouse", action: "click a tensor or a view tab; the wheel scrolls"),
             Entry(keys: "T", action: "the guided tour (PgDn next, PgUp back, Esc leaves)"),
         ]),
@@ -60,6 +60,7 @@ public enum KeyMap {
             Entry(keys: "L", action: "log scale for histograms"),
             Entry(keys: "C  X", action: "compare: pin as B, change A (C closes); swap A and B"),
             Entry(keys: "t", action: "Matmul activations: gaussian → outliers → a tensor"),
+            Entry(keys: "M  ← →", action: "Methods view: method shown; GPTQ's column"),
         ]),
     ]
 }

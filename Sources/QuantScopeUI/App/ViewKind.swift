@@ -1,8 +1,9 @@
 /// The explorer's views, each on a number key.
 public enum ViewKind: Int, CaseIterable, Sendable {
-    case histogram = 1, mapping, error, packing, bits, matmul, model, sweep
+    case histogram = 1, mapping, error, packing, bits, matmul, model, sweep, methods
 
-    /// The views of the open tensor's analysis (Model and Sweep read the whole-model results instead).
+    /// The views of the open tensor's analysis (Model and Sweep read the
+    /// whole-model results instead, Methods its own run on the weight).
     public static let tensorViews: [ViewKind] = [.histogram, .mapping, .error, .packing, .bits, .matmul]
 
     public var title: String {
@@ -15,6 +16,7 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .matmul: return "Matmul"
         case .model: return "Model"
         case .sweep: return "Sweep"
+        case .methods: return "Methods"
         }
     }
 
@@ -29,6 +31,7 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .matmul: return "Matmul"
         case .model: return "Model"
         case .sweep: return "Sweep"
+        case .methods: return "Meth"
         }
     }
 
@@ -43,6 +46,7 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .matmul: return .error
         case .model: return .sweep
         case .sweep: return .model
+        case .methods: return .matmul
         }
     }
 }

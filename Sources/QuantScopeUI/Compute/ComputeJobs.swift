@@ -59,6 +59,18 @@ public enum ComputeJobs {
         }
     }
 
+    /// The weight methods on the open weight: one `.methodsReady` per method
+    /// run (the analysis so far), or `.methodsFailed`; nothing when cancelled.
+    public static func methods(_ request: MethodsRequest, token: WorkToken? = nil, generation: Int, post: (AppEvent) -> Void) {
+        do throws(MethodError) {
+            try MethodsAnalyzer.run(request, token: token) { post(.methodsReady($0, generation: generation)) }
+        } catch .cancelled {
+            return
+        } catch {
+            post(.methodsFailed(error.description, key: request.key, generation: generation))
+        }
+    }
+
     /// The Error view's second pass: `.detailed`, or nil when cancelled or refused.
     public static func details(_ request: AnalysisRequest, of analysis: Analysis, token: WorkToken? = nil, generation: Int) -> AppEvent? {
         guard let details = try? Analyzer.details(request, of: analysis, token: token), token?.isCancelled != true else { return nil }

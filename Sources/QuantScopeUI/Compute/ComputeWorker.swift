@@ -24,6 +24,10 @@ public final class ComputeWorker: @unchecked Sendable {
     /// The PTQ-vs-QAT training run: one at a time, on a queue of its own.
     private let trainingQueue = DispatchQueue(label: "quantscope.training", qos: .utility)
     private var trainingToken: WorkToken?
+    /// The Methods view's run: one at a time, on a queue of its own (GPTQ and
+    /// AWQ take seconds on a large layer; the analyses must not wait).
+    private let methodsQueue = DispatchQueue(label: "quantscope.methods", qos: .utility)
+    private var methodsToken: WorkToken?
 
     public init(files: [OpenFile], against: OpenFile? = nil) {
         self.files = files
@@ -33,7 +37,23 @@ public final class ComputeWorker: @unchecked Sendable {
     /// Starts the work a command asks for.
     public func submit(_ command: AppCommand) {
         switch command {
+        case .methods(let request, let generation):
+            let token = WorkToken()
+            lock.lock()
+            methodsToken?.cancel()
+            methodsToken = token
+            lock.unlock()
+            methodsQueue.async {
+                guard !token.isCancelled else { return }
+                ComputeJobs.methods(request, token: token, generation: generation) { self.post($0) }
+                self.lock.lock()
+                if self.methodsToken === token { self.methodsToken = nil }
+                self.lock.unlock()
+            }
         case .quit:
+            lock.lock()
+            methodsToken?.cancel()
+            lock.unlock()
             cancelAll()
             cancelBackground()
             cancelTraining()
@@ -154,6 +174,13 @@ public final class ComputeWorker: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return backgroundToken == nil ? nil : backgroundFraction
+    }
+
+    /// Whether the Methods view's run is going on.
+    public var methodsRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return methodsToken != nil
     }
 
     /// How far the training run got (nil when none runs).

@@ -61,10 +61,10 @@ enum Chrome {
         } else if let message = state.message, !message.isEmpty {
             left = " " + message
             style = theme.statusBar.with(bold: true)
-        } else if state.loading != nil || state.computing || state.comparing || state.matmulComputing {
+        } else if state.loading != nil || state.computing || state.comparing || state.matmulComputing || state.methodsComputing {
             let frame = spinnerFrames[state.spinner % spinnerFrames.count]
             let what = state.loading != nil ? "decoding" : (state.computing ? "quantizing"
-                : (state.comparing ? "comparing granularities" : "running every matmul kernel"))
+                : (state.comparing ? "comparing granularities" : (state.matmulComputing ? "running every matmul kernel" : "running the weight methods")))
             left = " \(frame) \(what)"
             if let p = state.progress {
                 let cells = 12, filled = Int(saturating: (p * Double(cells)).rounded(), within: 0...cells)
@@ -88,7 +88,7 @@ enum Chrome {
         } else {
             left = " Enter opens a tensor"
         }
-        let hints = state.valuePrompt != nil ? "" : state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-8 views  q quit "
+        let hints = state.valuePrompt != nil ? "" : state.browser.editingFilter ? "type to filter · Enter keep · Esc clear " : "? help  s scheme  +/- bits  a sym  c granularity  1-9 views  q quit "
         let hintWidth = min(CellBuffer.width(of: hints), max(0, rect.width - CellBuffer.width(of: left) - 2))
         buffer.put(Format.fit(left, rect.width - hintWidth), x: rect.x, y: rect.y, style: style)
         if hintWidth > 10 {

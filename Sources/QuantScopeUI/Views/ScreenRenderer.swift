@@ -45,6 +45,8 @@ public enum ScreenRenderer {
         // The whole-model views read their own results, not the open tensor's analysis.
         if view == .model { ModelView.render(state, inner, theme, &buffer); return }
         if view == .sweep { SweepView.render(state, inner, theme, &buffer); return }
+        // The Methods view runs on the weight itself, with or without the open analysis.
+        if view == .methods { MethodsView.render(state, inner, theme, &buffer); return }
         if state.loading == nil, let t = state.tensor, t.count == 0 {
             buffer.put(Format.fit(emptyMessage(t), inner.width), x: inner.x, y: inner.y, style: theme.muted)
             return
@@ -63,7 +65,7 @@ public enum ScreenRenderer {
         case .packing: PackingView.render(context, inner, &buffer)
         case .bits: FloatBitsView.render(context, inner, &buffer)
         case .matmul: MatmulView.render(context, inner, &buffer)
-        case .model, .sweep: break
+        case .model, .sweep, .methods: break
         }
     }
 }

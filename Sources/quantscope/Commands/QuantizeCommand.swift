@@ -13,6 +13,11 @@ struct QuantizeCommand: ParsableCommand {
         scales (F32, one per group), zero_points (I32, one per group; not for GGUF schemes),
         mins (F32: q4_1/q5_1 per block; q2_k/q4_k/q5_k per sub-block, x̂ = scale·q + min), dequantized (F32),
         and metadata scheme, granularity, packing. K-quants (q2_k…q6_k): scales are each sub-block's d·sc.
+        With --method (rtn, gptq, gptq-actorder, awq, awq-clip, smoothquant) the weight [out, in] is quantized
+        on calibration activations (--activations, --tokens as `methods` takes them): codes, packed, scales and
+        zero_points [out, groups], group_index [in], column_scales (AWQ, SmoothQuant), dequantized (Ŵ).
+        With --layout gptq|awq OUT holds MODULE.qweight, .qzeros, .scales (F32) and .g_idx (GPTQ) as those
+        checkpoints store them, which quantscope (and AutoGPTQ / AutoAWQ) read back.
         """
     )
 
@@ -24,7 +29,27 @@ struct QuantizeCommand: ParsableCommand {
     @Option(name: .long, help: "The safetensors file to write.")
     var out: String
 
+    @Option(name: .long, help: ArgumentHelp("Quantize with a weight method on calibration activations: \(WeightMethod.spellings.joined(separator: ", ")) (docs/contract.md §16).",
+                                            valueName: "method"))
+    var method: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write a GPTQ (qweight/qzeros/scales/g_idx) or AWQ (GEMM) checkpoint layout instead (the method is rtn unless --method says).",
+                                            valueName: "gptq|awq"))
+    var layout: String?
+
+    @OptionGroup var activationOptions: MethodActivationOptions
+
     func run() throws {
+        if method != nil || layout != nil {
+            let prequant = try layout.map { text in
+                guard let l = PrequantLayout(rawValue: text.lowercased()) else { throw UsageError("unknown --layout '\(text)' (use gptq or awq)") }
+                return l
+            }
+            return try runMethod(method ?? "rtn", layout: prequant, packing: try PackingLayout(parsing: packing))
+        }
+        guard activationOptions.activations == nil, activationOptions.tokens == nil else {
+            throw UsageError("--activations and --tokens go with --method (round-to-nearest uses no activations)")
+        }
         let (scheme, granularity) = try options.parsed()
         let layout = try PackingLayout(parsing: packing)
         _ = try options.parsedCalibration()

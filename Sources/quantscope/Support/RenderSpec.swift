@@ -14,11 +14,11 @@ enum RenderSpec {
         case tour(lesson: Int, scene: Int)
     }
 
-    static let viewNames = "histogram, mapping, error, packing, bits, matmul, model, sweep, compare, tour:N or tour:N.S"
+    static let viewNames = "histogram, mapping, error, packing, bits, matmul, model, sweep, methods, compare, tour:N or tour:N.S"
 
     static func view(_ text: String) throws -> View {
         let names: [String: ViewKind] = ["histogram": .histogram, "mapping": .mapping, "error": .error, "packing": .packing,
-                                         "bits": .bits, "matmul": .matmul, "model": .model, "sweep": .sweep]
+                                         "bits": .bits, "matmul": .matmul, "model": .model, "sweep": .sweep, "methods": .methods]
         let lower = text.lowercased()
         if let kind = names[lower] { return .view(kind) }
         if lower == "compare" { return .compare }
