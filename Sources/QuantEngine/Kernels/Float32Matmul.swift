@@ -32,7 +32,7 @@ public enum Float32Matmul {
         if m == 1 {
             gemv(xb, wb, n: n, k: k, into: yb)
         } else {
-            FloatPanelGEMM.run(xb, m: m, k: k, panels: RowPanels(w: wb, rows: n, columns: k),
+            FloatPanelGEMM.run(xb, m: m, k: k, panels: StridedRowPanels(base: wb, rows: n, columns: k, stride: k),
                                rowScale: nil, columnScale: nil, into: yb)
         }
     }
@@ -82,30 +82,5 @@ public enum Float32Matmul {
             i += 1
         }
         return s
-    }
-
-    /// Float32 weight rows copied into GEMM panels.
-    struct RowPanels: FloatWeightPanels {
-        let w: UnsafePointer<Float>
-        let rows: Int
-        let columns: Int
-        var evenOddWithin32: Bool { false }
-
-        func pack(first: Int, chunks: Int, into panel: UnsafeMutablePointer<Float>) {
-            let r6 = FloatPanelGEMM.panelRows
-            // Chunk-major, so the six rows stream in together.
-            for c in 0..<chunks {
-                for r in 0..<r6 {
-                    let row = first + r
-                    let dst = panel + (c * r6 + r) * 8
-                    let col = 8 * c
-                    if row < rows && col + 8 <= columns {
-                        UnsafeMutableRawPointer(dst).storeBytes(of: KernelLanes.floats(w + row * columns + col), as: SIMD8<Float>.self)
-                    } else {
-                        for lane in 0..<8 { dst[lane] = row < rows && col + lane < columns ? w[row * columns + col + lane] : 0 }
-                    }
-                }
-            }
-        }
     }
 }

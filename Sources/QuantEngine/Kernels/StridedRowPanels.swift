@@ -1,4 +1,5 @@
-/// Rows of a larger row-major matrix (`stride` floats apart) as GEMM weight
+/// Rows of a row-major matrix (`stride` floats apart; `stride == columns` for a
+/// whole matrix, as `Float32Matmul` uses it) as GEMM weight
 /// panels, so the methods' blocked updates multiply sub-blocks of H, its
 /// factors and W in place, without copying them out first.
 struct StridedRowPanels: FloatWeightPanels {
