@@ -140,6 +140,7 @@ enum MethodsView {
 
     static func dB(_ m: ErrorMetrics) -> String {
         guard m.isFinite else { return "not finite" }
-        return m.sqnrDecibels.isInfinite ? "exact" : Format.number(m.sqnrDecibels, digits: 3)
+        // Two decimals, as the Error view and `quantscope methods` print SQNR.
+        return m.sqnrDecibels.isInfinite ? "exact" : ErrorView.decimals(m.sqnrDecibels, 2)
     }
 }
